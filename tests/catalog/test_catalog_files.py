@@ -1,0 +1,166 @@
+"""The schema catalog's files against their contracts (schemas/README.md).
+
+Checks, per file kind: manifests against meta/manifest.schema.json, provenance.yaml against
+meta/provenance.schema.json (and its sha256 against the seed file), manifest versions against
+version folders, every schema file is a valid draft 2020-12 schema in canonical JSON layout, and
+every example validates (or, for invalid-request-*, fails) against its schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+REPO = Path(__file__).parents[2]
+SCHEMAS = REPO / "schemas"
+SEEDS = REPO.parent / "shared" / "seeds"
+META = SCHEMAS / "meta"
+KINDS = ("request", "response", "status", "callback")
+
+MANIFESTS = sorted(SCHEMAS.glob("*/manifest.yaml"))
+VERSION_DIRS = sorted(p.parent for p in SCHEMAS.glob("*/*/*/request.json"))
+SCHEMA_FILES = sorted(p for d in VERSION_DIRS for k in KINDS if (p := d / f"{k}.json").exists())
+EXAMPLES = sorted(p for d in VERSION_DIRS for p in (d / "examples").glob("*.json"))
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(SCHEMAS).as_posix()
+
+
+def _load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _as_standard(node: Any) -> Any:
+    """Test-only stand-in for the normalize stage: RunComfy's "type": "float" -> "number"."""
+    if isinstance(node, dict):
+        out = {k: _as_standard(v) for k, v in node.items()}
+        if out.get("type") == "float":
+            out["type"] = "number"
+        return out
+    if isinstance(node, list):
+        return [_as_standard(v) for v in node]
+    return node
+
+
+def _validator(schema_path: Path) -> Draft202012Validator:
+    schema = _as_standard(_load_json(schema_path))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _schema_for(example: Path) -> Path:
+    kind = example.name.removeprefix("invalid-").split("-", 1)[0]
+    return example.parent.parent / f"{kind}.json"
+
+
+def test_catalog_is_not_empty() -> None:
+    assert MANIFESTS and VERSION_DIRS and EXAMPLES
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=_rel)
+def test_manifest_matches_meta_schema(path: Path) -> None:
+    validator = Draft202012Validator(_load_json(META / "manifest.schema.json"))
+    errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(_load_yaml(path))]
+    assert not errors, f"{_rel(path)}: {errors}"
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=_rel)
+def test_manifest_versions_match_folders(path: Path) -> None:
+    manifest = _load_yaml(path)
+    provider = path.parent
+    declared = {
+        f"{endpoint}/{version}"
+        for endpoint, spec in manifest["endpoints"].items()
+        for version in spec["versions"]
+    }
+    on_disk = {f"{d.parent.name}/{d.name}" for d in provider.glob("*/*") if d.is_dir()}
+    assert declared == on_disk, (
+        f"{_rel(path)}: manifest {sorted(declared)} != folders {sorted(on_disk)}"
+    )
+    for endpoint, spec in manifest["endpoints"].items():
+        assert spec["current"] in spec["versions"], f"{_rel(path)}: {endpoint} current"
+
+
+@pytest.mark.parametrize("version_dir", VERSION_DIRS, ids=_rel)
+def test_provenance_matches_meta_schema(version_dir: Path) -> None:
+    path = version_dir / "provenance.yaml"
+    assert path.exists(), f"{_rel(version_dir)}: provenance.yaml missing"
+    validator = Draft202012Validator(_load_json(META / "provenance.schema.json"))
+    errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(_load_yaml(path))]
+    assert not errors, f"{_rel(path)}: {errors}"
+
+
+@pytest.mark.parametrize("version_dir", VERSION_DIRS, ids=_rel)
+def test_provenance_pointers_name_existing_files(version_dir: Path) -> None:
+    for reading in _load_yaml(version_dir / "provenance.yaml")["readings"]:
+        target = reading["pointer"].split("#", 1)[0]
+        assert (version_dir / target).exists(), f"{_rel(version_dir)}: {reading['pointer']}"
+
+
+@pytest.mark.parametrize("version_dir", VERSION_DIRS, ids=_rel)
+def test_provenance_sha256_matches_seed(version_dir: Path) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed documents not available at {SEEDS}")
+    provenance = _load_yaml(version_dir / "provenance.yaml")
+    seed = SEEDS / provenance["source"]
+    assert seed.is_file(), f"{_rel(version_dir)}: source {provenance['source']} not in {SEEDS}"
+    assert hashlib.sha256(seed.read_bytes()).hexdigest() == provenance["sha256"]
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=_rel)
+def test_schema_file_is_valid_and_titled(path: Path) -> None:
+    schema = _load_json(path)
+    _validator(path)
+    assert "title" in schema, f"{_rel(path)}: root has no title"
+    for name in schema.get("$defs", {}):
+        assert name[:1].isupper() and "_" not in name, f"{_rel(path)}: $defs/{name} not PascalCase"
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES + EXAMPLES, ids=_rel)
+def test_json_layout_is_canonical(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n", _rel(path)
+
+
+@pytest.mark.parametrize("version_dir", VERSION_DIRS, ids=_rel)
+def test_every_version_has_a_valid_and_an_invalid_request(version_dir: Path) -> None:
+    names = [p.name for p in (version_dir / "examples").glob("*.json")]
+    assert any(n.startswith("request-") for n in names), _rel(version_dir)
+    assert any(n.startswith("invalid-request-") for n in names), _rel(version_dir)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=_rel)
+def test_example(example: Path) -> None:
+    schema_path = _schema_for(example)
+    assert schema_path.exists(), f"{_rel(example)}: no {schema_path.name} next to examples/"
+    errors = list(_validator(schema_path).iter_errors(_load_json(example)))
+    if example.name.startswith("invalid-"):
+        assert errors, f"{_rel(example)} should fail {schema_path.name} but validates"
+    else:
+        assert not errors, f"{_rel(example)}: {[f'{e.json_path}: {e.message}' for e in errors]}"
+
+
+# Schemas the provider publishes as JSON Schema: kept byte for byte (schemas/README.md).
+VERBATIM = ["runcomfy/image-to-video/2026-04-05/request.json"]
+
+
+@pytest.mark.parametrize("rel", VERBATIM)
+def test_published_schema_is_verbatim(rel: str) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed documents not available at {SEEDS}")
+    path = SCHEMAS / rel
+    source = _load_yaml(path.parent / "provenance.yaml")["source"]
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("\n")
+    assert text[:-1] in (SEEDS / source).read_text(encoding="utf-8"), f"{rel} differs from {source}"
