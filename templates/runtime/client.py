@@ -1,0 +1,495 @@
+"""Client bases: `BaseClient` / `AsyncBaseClient`, their resources, `Run` and `Result`.
+
+A generated provider client subclasses a base, sets `MANIFEST`, and builds one typed
+resource per endpoint in `_build_resources`. A resource validates a request before any
+HTTP call, then drives the endpoint's lifecycle engine (`lifecycle.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Literal, TypeVar, cast, get_args, get_origin
+
+import httpx
+import pydantic
+
+from . import errors, files, webhooks
+from .errors import Issue
+from .http import AsyncTransport, Reply, SyncTransport, TransportConfig
+from .lifecycle import Lifecycle, Result, Run, State, engine, find_video_url
+from .retry import RetryPolicy
+from .secrets import Secret, as_secret
+
+logger = logging.getLogger("kling_gateways")
+
+RequestT = TypeVar("RequestT", bound=pydantic.BaseModel)
+CallbackT = TypeVar("CallbackT")
+Validator = Callable[[Any], Sequence[errors.IssueLike]]
+
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_WAIT = 900.0
+DEFAULT_POLL = 2.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndpointSpec:
+    """What a resource needs to know about one endpoint version."""
+
+    endpoint: str
+    version: str
+    lifecycle: dict[str, Any]
+    validate: Validator | None = None
+    request_model: type[pydantic.BaseModel] | None = None
+    response_model: type[pydantic.BaseModel] | None = None
+    callback_model: type[pydantic.BaseModel] | None = None
+
+
+class _ClientCore:
+    MANIFEST: ClassVar[dict[str, Any]] = {}
+
+    def __init__(
+        self,
+        api_key: str | Secret | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = 3,
+        retry: RetryPolicy | None = None,
+        poll_interval: float = DEFAULT_POLL,
+        file_inputs: files.FileMode | None = None,
+        manifest: dict[str, Any] | None = None,
+    ) -> None:
+        self.manifest = manifest if manifest is not None else self.MANIFEST
+        self.provider = str(self.manifest.get("id", "provider"))
+        auth = self.manifest.get("auth", {"header": "Authorization", "scheme": "Bearer"})
+        self._config = TransportConfig(
+            base_url=base_url or self.manifest.get("base_url", ""),
+            api_key=self._api_key(api_key, auth.get("env")),
+            auth_header=auth["header"],
+            auth_scheme=auth.get("scheme"),
+            error_pointer=self.manifest.get("errors", {}).get("message"),
+            timeout=timeout,
+            retry=retry or RetryPolicy(max_retries=max_retries),
+        )
+        self.poll_interval = poll_interval
+        self.file_inputs: files.FileMode = file_inputs or self.manifest.get("file_inputs", "url")
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(provider={self.provider!r}, base_url={self.base_url!r})"
+
+    def _api_key(self, api_key: str | Secret | None, env: str | None) -> Secret:
+        value = api_key if api_key is not None else (os.environ.get(env) if env else None)
+        if not value:
+            where = f" or set {env}" if env else ""
+            raise errors.ConfigurationError(f"no API key for {self.provider}: pass api_key={where}")
+        return as_secret(value)
+
+    def endpoint_spec(
+        self, endpoint: str, *, version: str | None = None, **models: Any
+    ) -> EndpointSpec:
+        """The spec of `endpoint` (current version unless told) from the manifest."""
+        entry = self.manifest["endpoints"][endpoint]
+        version = version or entry["current"]
+        lifecycle = entry["versions"][version]["lifecycle"]
+        return EndpointSpec(endpoint=endpoint, version=version, lifecycle=lifecycle, **models)
+
+
+class _ResourceCore(Generic[RequestT, CallbackT]):
+    """Request preparation, state conversion and callbacks, shared by sync and async."""
+
+    def __init__(self, client: _ClientCore, spec: EndpointSpec) -> None:
+        self._client = client
+        self.spec = spec
+        self.engine: Lifecycle = engine(spec.lifecycle)
+
+    def __repr__(self) -> str:
+        where = f"{self._client.provider}/{self.spec.endpoint}@{self.spec.version}"
+        return f"<{type(self).__name__} {where}>"
+
+    def prepare(
+        self, request: RequestT | Mapping[str, Any], *, callback_url: str | None = None
+    ) -> Any:
+        """The body to send: files inlined, lifecycle fields filled, validated (no HTTP)."""
+        payload = _as_payload(request)
+        payload = files.resolve_files(
+            payload, mode=self._client.file_inputs, provider=self._client.provider
+        )
+        _fill_constants(self.spec.request_model, payload)
+        body = self.engine.prepare(payload, callback_url=callback_url)
+        issues = list(self.spec.validate(body)) if self.spec.validate else []
+        if issues:
+            raise errors.ValidationError(
+                issues, provider=self._client.provider, endpoint=self.spec.endpoint
+            )
+        return body
+
+    def parse_callback(
+        self,
+        body: bytes | str,
+        *,
+        headers: Mapping[str, str],
+        secret: str | Secret | None,
+        now: float | None = None,
+    ) -> CallbackT:
+        """Verify (where the provider signs) and parse a callback body into its model."""
+        callback = self.spec.lifecycle.get("callback") or {}
+        header_name = callback.get("signature_header")
+        if secret is not None:
+            if not header_name:
+                provider = self._client.provider
+                raise errors.ConfigurationError(f"{provider} documents no callback signature")
+            tolerance = int(callback.get("tolerance_seconds", webhooks.DEFAULT_TOLERANCE))
+            signature = webhooks.header_value(headers, str(header_name))
+            webhooks.verify(secret, body, signature, tolerance=tolerance, now=now)
+        return cast(CallbackT, self._parse_model(self.spec.callback_model, body))
+
+    def _parse_model(self, model: type[pydantic.BaseModel] | None, body: bytes | str) -> Any:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise errors.ValidationError([Issue("", "callback body is not JSON")]) from None
+        if model is None:
+            return data
+        try:
+            return model.model_validate(data)
+        except pydantic.ValidationError as exc:
+            raise errors.ValidationError(_issues(exc), provider=self._client.provider) from None
+
+    def _run(self, state: State) -> Run:
+        return Run(
+            id=state.run_id,
+            status=state.status,
+            provider_status=state.provider_status,
+            provider=self._client.provider,
+            endpoint=self.spec.endpoint,
+            raw=state.data,
+            response=state.reply.response if state.reply else None,
+        )
+
+    def _result(self, run: Run) -> Result:
+        if run.status in ("failed", "cancelled"):
+            raise errors.RunFailedError(run)
+        if run.status != "succeeded":
+            raise errors.RunNotFinishedError(f"run {run.id} is {run.status}, not finished")
+        return Result(
+            run_id=run.id,
+            video_url=find_video_url(run.raw),
+            raw=run.raw,
+            parsed=self._parse_response(run.raw),
+            response=run.response,
+        )
+
+    def _parse_response(self, data: Any) -> pydantic.BaseModel | None:
+        model = self.spec.response_model
+        if model is None:
+            return None
+        try:
+            return model.model_validate(data)
+        except pydantic.ValidationError as exc:
+            logger.warning(
+                "%s result does not match its schema: %s", self._client.provider, exc.error_count()
+            )
+            return None
+
+    def _known_result(self, run: Run | str) -> Result | None:
+        if isinstance(run, Run) and (
+            self.engine.kind == "sync" or not self.engine.supports("result")
+        ):
+            return self._result(run) if run.done else None
+        return None
+
+    def _timed_out(self, run_id: str, timeout: float, cancelled: bool) -> errors.TimeoutError:
+        note = "cancelled it" if cancelled else "left it running"
+        return errors.TimeoutError(
+            f"run {run_id} not finished after {timeout:g} s; {note}",
+            run_id=run_id,
+            cancelled=cancelled,
+        )
+
+    def _can_cancel(self, cancel_on_timeout: bool) -> bool:
+        return cancel_on_timeout and self.engine.supports("cancel")
+
+
+def _run_id(run: Run | str) -> str:
+    return run.id if isinstance(run, Run) else run
+
+
+def _as_payload(request: Any) -> Any:
+    if isinstance(request, pydantic.BaseModel):
+        return request.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(request, Mapping):
+        return dict(request)
+    raise TypeError(f"request must be a model or a mapping, not {type(request).__name__}")
+
+
+def _fill_constants(model: type[pydantic.BaseModel] | None, payload: Any) -> None:
+    """Fill required single-value fields (e.g. taskType, model) the caller left out."""
+    if model is None or not isinstance(payload, dict):
+        return
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key in payload or not info.is_required():
+            continue
+        if get_origin(info.annotation) is Literal and len(get_args(info.annotation)) == 1:
+            payload[key] = get_args(info.annotation)[0]
+
+
+def _issues(exc: pydantic.ValidationError) -> list[Issue]:
+    return [
+        Issue("".join(f"/{p}" for p in e["loc"]), e["msg"]) for e in exc.errors(include_url=False)
+    ]
+
+
+class Resource(_ResourceCore[RequestT, CallbackT]):
+    """One endpoint version, sync: submit, status, result, cancel, wait, run."""
+
+    _client: BaseClient
+
+    def submit(
+        self, request: RequestT | Mapping[str, Any], *, callback_url: str | None = None
+    ) -> Run:
+        """Validate and send the request; return the new run (no retry that could pay twice)."""
+        body = self.prepare(request, callback_url=callback_url)
+        reply = self._client._transport.send(self.engine.submit_call(body))
+        return self._run(self.engine.parse_submit(reply, body))
+
+    def status(self, run: Run | str) -> Run:
+        run_id = _run_id(run)
+        reply = self._client._transport.send(self.engine.status_call(run_id))
+        return self._run(self.engine.parse_status(reply, run_id))
+
+    def result(self, run: Run | str) -> Result:
+        """The output of a succeeded run (RunFailedError / RunNotFinishedError otherwise)."""
+        known = self._known_result(run)
+        if known is not None:
+            return known
+        run_id = _run_id(run)
+        reply = self._client._transport.send(self.engine.result_call(run_id))
+        return self._result(self._run(self.engine.parse_result(reply, run_id)))
+
+    def cancel(self, run: Run | str) -> Run:
+        run_id = _run_id(run)
+        reply = self._client._transport.send(self.engine.cancel_call(run_id))
+        return self._run(self.engine.parse_cancel(reply, run_id))
+
+    def wait(
+        self,
+        run: Run | str,
+        *,
+        timeout: float = DEFAULT_WAIT,
+        poll_interval: float | None = None,
+        cancel_on_timeout: bool = True,
+    ) -> Run:
+        """Poll until the run is terminal; on timeout cancel it (unless told not to), raise."""
+        if isinstance(run, Run) and run.done:
+            return run
+        interval = self._client.poll_interval if poll_interval is None else poll_interval
+        deadline = time.monotonic() + timeout
+        while True:
+            current = self.status(run)
+            remaining = deadline - time.monotonic()
+            if current.done:
+                return current
+            if remaining <= 0:
+                raise self._give_up(current.id, timeout, cancel_on_timeout)
+            time.sleep(min(interval, remaining))
+
+    def run(
+        self,
+        request: RequestT | Mapping[str, Any],
+        *,
+        callback_url: str | None = None,
+        timeout: float = DEFAULT_WAIT,
+        poll_interval: float | None = None,
+        cancel_on_timeout: bool = True,
+    ) -> Result:
+        """Submit, wait, and return the result (RunFailedError if it did not succeed)."""
+        submitted = self.submit(request, callback_url=callback_url)
+        done = self.wait(
+            submitted,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            cancel_on_timeout=cancel_on_timeout,
+        )
+        return self.result(done)
+
+    def _give_up(self, run_id: str, timeout: float, cancel_on_timeout: bool) -> errors.TimeoutError:
+        cancelled = False
+        if self._can_cancel(cancel_on_timeout):
+            try:
+                cancelled = self.cancel(run_id).status == "cancelled"
+            except errors.KlingError as exc:
+                logger.warning("could not cancel run %s after timeout: %s", run_id, exc)
+        return self._timed_out(run_id, timeout, cancelled)
+
+
+class AsyncResource(_ResourceCore[RequestT, CallbackT]):
+    """One endpoint version, async: the same calls as `Resource`, awaited."""
+
+    _client: AsyncBaseClient
+
+    async def submit(
+        self, request: RequestT | Mapping[str, Any], *, callback_url: str | None = None
+    ) -> Run:
+        body = self.prepare(request, callback_url=callback_url)
+        reply = await self._client._transport.send(self.engine.submit_call(body))
+        return self._run(self.engine.parse_submit(reply, body))
+
+    async def status(self, run: Run | str) -> Run:
+        run_id = _run_id(run)
+        reply = await self._client._transport.send(self.engine.status_call(run_id))
+        return self._run(self.engine.parse_status(reply, run_id))
+
+    async def result(self, run: Run | str) -> Result:
+        known = self._known_result(run)
+        if known is not None:
+            return known
+        run_id = _run_id(run)
+        reply = await self._client._transport.send(self.engine.result_call(run_id))
+        return self._result(self._run(self.engine.parse_result(reply, run_id)))
+
+    async def cancel(self, run: Run | str) -> Run:
+        run_id = _run_id(run)
+        reply = await self._client._transport.send(self.engine.cancel_call(run_id))
+        return self._run(self.engine.parse_cancel(reply, run_id))
+
+    async def wait(
+        self,
+        run: Run | str,
+        *,
+        timeout: float = DEFAULT_WAIT,
+        poll_interval: float | None = None,
+        cancel_on_timeout: bool = True,
+    ) -> Run:
+        if isinstance(run, Run) and run.done:
+            return run
+        interval = self._client.poll_interval if poll_interval is None else poll_interval
+        deadline = time.monotonic() + timeout
+        while True:
+            current = await self.status(run)
+            remaining = deadline - time.monotonic()
+            if current.done:
+                return current
+            if remaining <= 0:
+                raise await self._give_up(current.id, timeout, cancel_on_timeout)
+            await asyncio.sleep(min(interval, remaining))
+
+    async def run(
+        self,
+        request: RequestT | Mapping[str, Any],
+        *,
+        callback_url: str | None = None,
+        timeout: float = DEFAULT_WAIT,
+        poll_interval: float | None = None,
+        cancel_on_timeout: bool = True,
+    ) -> Result:
+        submitted = await self.submit(request, callback_url=callback_url)
+        done = await self.wait(
+            submitted,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            cancel_on_timeout=cancel_on_timeout,
+        )
+        return await self.result(done)
+
+    async def _give_up(
+        self, run_id: str, timeout: float, cancel_on_timeout: bool
+    ) -> errors.TimeoutError:
+        cancelled = False
+        if self._can_cancel(cancel_on_timeout):
+            try:
+                cancelled = (await self.cancel(run_id)).status == "cancelled"
+            except errors.KlingError as exc:
+                logger.warning("could not cancel run %s after timeout: %s", run_id, exc)
+        return self._timed_out(run_id, timeout, cancelled)
+
+
+class BaseClient(_ClientCore):
+    """Sync client base; generated clients add one resource attribute per endpoint."""
+
+    def __init__(
+        self,
+        api_key: str | Secret | None = None,
+        *,
+        http_client: httpx.Client | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(api_key, **options)
+        self._transport = SyncTransport(self._config, client=http_client)
+        self._build_resources()
+
+    def _build_resources(self) -> None:
+        """Generated subclasses create their typed resources here."""
+
+    def resource(
+        self, endpoint: str, *, version: str | None = None, **models: Any
+    ) -> Resource[Any, Any]:
+        """An untyped resource for any endpoint in the manifest."""
+        return Resource(self, self.endpoint_spec(endpoint, version=version, **models))
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncBaseClient(_ClientCore):
+    """Async client base; use `async with` or `await client.close()`."""
+
+    def __init__(
+        self,
+        api_key: str | Secret | None = None,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(api_key, **options)
+        self._transport = AsyncTransport(self._config, client=http_client)
+        self._build_resources()
+
+    def _build_resources(self) -> None:
+        """Generated subclasses create their typed resources here."""
+
+    def resource(
+        self, endpoint: str, *, version: str | None = None, **models: Any
+    ) -> AsyncResource[Any, Any]:
+        return AsyncResource(self, self.endpoint_spec(endpoint, version=version, **models))
+
+    async def close(self) -> None:
+        await self._transport.close()
+
+    async def __aenter__(self: _A) -> _A:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+
+_C = TypeVar("_C", bound=BaseClient)
+_A = TypeVar("_A", bound=AsyncBaseClient)
+
+__all__ = [
+    "AsyncBaseClient",
+    "AsyncResource",
+    "BaseClient",
+    "EndpointSpec",
+    "Issue",
+    "Reply",
+    "Resource",
+    "Result",
+    "Run",
+]

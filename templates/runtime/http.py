@@ -1,0 +1,228 @@
+"""One HTTP call with retries, typed errors and redaction, for sync and async clients.
+
+`Call` says what to send and whether a repeat is safe; `SyncTransport.send` and
+`AsyncTransport.send` run the same decisions (`_TransportBase`) around httpx.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+
+from . import errors
+from .retry import RetryPolicy, parse_retry_after
+from .secrets import Secret, redact
+
+logger = logging.getLogger("kling_gateways")
+
+Op = Literal["submit", "status", "result", "cancel"]
+_MISSING: Any = object()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Call:
+    """An HTTP call to make: `safe_to_repeat` allows retries that could re-send it."""
+
+    op: Op
+    method: str
+    path: str
+    body: Any = None
+    safe_to_repeat: bool = True
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A successful response: its parsed JSON and the httpx response itself."""
+
+    data: Any
+    response: httpx.Response
+
+
+def get_pointer(document: Any, pointer: str, default: Any = None) -> Any:
+    """The value at a JSON pointer (RFC 6901), or `default` where there is none."""
+    if pointer in ("", "/"):
+        return document
+    node = document
+    for raw in pointer.lstrip("/").split("/"):
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return default
+    return node
+
+
+def set_pointer(document: dict[str, Any], pointer: str, value: Any) -> None:
+    """Set a value at a JSON pointer of object keys, creating objects on the way."""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.lstrip("/").split("/")]
+    node = document
+    for token in tokens[:-1]:
+        node = node.setdefault(token, {})
+    node[tokens[-1]] = value
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransportConfig:
+    base_url: str
+    api_key: Secret
+    auth_header: str
+    auth_scheme: str | None
+    error_pointer: str | None
+    timeout: float
+    retry: RetryPolicy
+    user_agent: str = "kling-gateways"
+
+
+class _TransportBase:
+    def __init__(self, config: TransportConfig) -> None:
+        self.config = config
+        key = config.api_key.get()
+        token = f"{config.auth_scheme} {key}" if config.auth_scheme else key
+        self._headers = {
+            config.auth_header: token,
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "User-Agent": config.user_agent,
+        }
+
+    def _request_args(self, call: Call) -> dict[str, Any]:
+        content = None if call.body is None else json.dumps(call.body, separators=(",", ":"))
+        url = self.config.base_url.rstrip("/") + call.path
+        return {"method": call.method, "url": url, "content": content}
+
+    def _interpret(self, call: Call, response: httpx.Response) -> Reply:
+        """Turn a response into a Reply, or raise the typed error for it."""
+        logger.debug("%s %s %s -> %s", call.op, call.method, call.path, response.status_code)
+        if response.is_success:
+            try:
+                return Reply(response.json() if response.content else None, response)
+            except ValueError:
+                raise self._api_error(errors.MalformedResponseError, response, "bad JSON") from None
+        raise self._api_error(errors.error_class(response.status_code), response, None)
+
+    def _api_error(
+        self, cls: type[errors.APIError], response: httpx.Response, note: str | None
+    ) -> errors.APIError:
+        body: Any
+        try:
+            body = response.json()
+        except ValueError:
+            body = response.text[:2000]
+        message = note or self._message(body) or response.reason_phrase or "error"
+        message = redact(str(message), self.config.api_key)
+        kw: dict[str, Any] = {"status_code": response.status_code, "body": body}
+        if cls is errors.RateLimitError:
+            kw["retry_after"] = parse_retry_after(response.headers.get("Retry-After"))
+        return cls(message, response=response, **kw)
+
+    def _message(self, body: Any) -> Any:
+        if self.config.error_pointer and not isinstance(body, str):
+            found = get_pointer(body, self.config.error_pointer, _MISSING)
+            if found is not _MISSING:
+                return found
+        return body if isinstance(body, str) else json.dumps(body)[:500]
+
+    def _retry_delay(self, call: Call, exc: Exception, attempt: int) -> float | None:
+        """Seconds to wait before retrying `call` after `exc`, or None to give up."""
+        if attempt >= self.config.retry.max_retries or not _retryable(call, exc):
+            return None
+        retry_after = exc.retry_after if isinstance(exc, errors.RateLimitError) else None
+        delay = self.config.retry.delay(attempt, retry_after=retry_after)
+        logger.warning(
+            "retrying %s %s in %.2fs (attempt %d) after %s",
+            call.op,
+            call.path,
+            delay,
+            attempt + 1,
+            _describe(exc),
+        )
+        return delay
+
+    def _final(self, exc: Exception) -> errors.KlingError:
+        """The error to raise once retries are over."""
+        if isinstance(exc, errors.KlingError):
+            return exc
+        text = redact(_describe(exc), self.config.api_key)
+        if isinstance(exc, httpx.TimeoutException):
+            return errors.TimeoutError(f"HTTP call timed out: {text}")
+        return errors.APIConnectionError(f"connection failed: {text}")
+
+
+def _retryable(call: Call, exc: Exception) -> bool:
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | errors.RateLimitError):
+        return True  # the provider certainly did not take the request
+    if not call.safe_to_repeat:
+        return False
+    if isinstance(exc, httpx.TransportError | errors.MalformedResponseError):
+        return True
+    return isinstance(exc, errors.ProviderError) and exc.status_code >= 500
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, errors.APIError):
+        return f"HTTP {exc.status_code}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class SyncTransport(_TransportBase):
+    def __init__(self, config: TransportConfig, *, client: httpx.Client | None = None) -> None:
+        super().__init__(config)
+        self._own = client is None
+        self.client = client or httpx.Client(timeout=config.timeout)
+
+    def send(self, call: Call) -> Reply:
+        attempt = 0
+        while True:
+            try:
+                response = self.client.request(
+                    **self._request_args(call),
+                    headers=self._headers,
+                    timeout=self.config.timeout,
+                )
+                return self._interpret(call, response)
+            except (httpx.TransportError, errors.APIError) as exc:
+                delay = self._retry_delay(call, exc, attempt)
+                if delay is None:
+                    raise self._final(exc) from None
+            attempt += 1
+            time.sleep(delay)
+
+    def close(self) -> None:
+        if self._own:
+            self.client.close()
+
+
+class AsyncTransport(_TransportBase):
+    def __init__(self, config: TransportConfig, *, client: httpx.AsyncClient | None = None):
+        super().__init__(config)
+        self._own = client is None
+        self.client = client or httpx.AsyncClient(timeout=config.timeout)
+
+    async def send(self, call: Call) -> Reply:
+        attempt = 0
+        while True:
+            try:
+                response = await self.client.request(
+                    **self._request_args(call),
+                    headers=self._headers,
+                    timeout=self.config.timeout,
+                )
+                return self._interpret(call, response)
+            except (httpx.TransportError, errors.APIError) as exc:
+                delay = self._retry_delay(call, exc, attempt)
+                if delay is None:
+                    raise self._final(exc) from None
+            attempt += 1
+            await asyncio.sleep(delay)
+
+    async def close(self) -> None:
+        if self._own:
+            await self.client.aclose()
