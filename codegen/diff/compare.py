@@ -1,0 +1,36 @@
+"""Entry points: compare two loaded documents, or two files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from codegen.diff.load import Document, read_document
+from codegen.diff.model import Change, finalize
+from codegen.diff.schema import Engine, diff, to_changes
+from codegen.errors import InputError
+
+
+def diff_documents(old: Document, new: Document, *, direction: str = "request") -> list[Change]:
+    """Every classified change from `old` to `new`, deduplicated, in the stable order.
+
+    Two OpenAPI documents are compared operation by operation; two bare JSON Schemas as one
+    body on the `direction` side of the wire. Objects without `additionalProperties` are
+    read as JSON Schema says (any extra property allowed) for bare schemas, and as closed
+    to undocumented properties for OpenAPI documents (the convention of OpenAPI tools).
+    """
+    if old.kind != new.kind:
+        raise InputError(f"{old.path} is {_kind(old)} but {new.path} is {_kind(new)}")
+    if old.kind == "openapi":
+        from codegen.diff.openapi import diff_openapi
+
+        return finalize(diff_openapi(old, new))
+    engine = Engine(old, new, direction, strict_objects=True)
+    return finalize(to_changes(engine, diff(engine, old.data, new.data), ""))
+
+
+def diff_files(old: str | Path, new: str | Path, *, direction: str = "request") -> list[Change]:
+    return diff_documents(read_document(old), read_document(new), direction=direction)
+
+
+def _kind(doc: Document) -> str:
+    return "an OpenAPI document" if doc.kind == "openapi" else "a JSON Schema"

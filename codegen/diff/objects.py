@@ -1,0 +1,138 @@
+"""Object and array keywords: properties, required, additionalProperties, items, prefixItems."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from codegen.diff.values import Schema, array_layout
+
+if TYPE_CHECKING:
+    from codegen.diff.schema import Engine, Raw
+
+
+def _hidden(engine: Engine, schema: Schema) -> bool:
+    """readOnly properties are not sent in requests; writeOnly ones not returned."""
+    flag = "readOnly" if engine.direction == "request" else "writeOnly"
+    return schema.get(flag) is True
+
+
+def _extra(schema: Schema) -> Any:
+    """What additionalProperties allows: False, or a schema (absent/true -> {})."""
+    extra = schema.get("additionalProperties", True)
+    if extra is True or extra is None:
+        return {}
+    return extra
+
+
+def diff_objects(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
+    old_props: dict[str, Any] = old.get("properties") or {}
+    new_props: dict[str, Any] = new.get("properties") or {}
+    if not (old_props or new_props or "required" in old or "required" in new
+            or "additionalProperties" in old or "additionalProperties" in new):
+        return []
+    found: list[Raw] = []
+    for name in sorted(set(old_props) | set(new_props)):
+        if name in old_props and name in new_props:
+            found += _diff_kept(engine, name, old_props[name], new_props[name])
+        elif name in old_props:
+            found += _diff_removed(engine, name, old, new)
+        else:
+            found += _diff_added(engine, name, old, new_props[name])
+    found += _diff_required(engine, old, new)
+    return found + _diff_additional(engine, old, new)
+
+
+def _diff_kept(engine: Engine, name: str, old_raw: Any, new_raw: Any) -> list[Raw]:
+    from codegen.diff.schema import diff, prefixed
+
+    old, new = engine.old_view(old_raw), engine.new_view(new_raw)
+    hidden_before, hidden_after = _hidden(engine, old), _hidden(engine, new)
+    path = ("properties", name)
+    if hidden_before and hidden_after:
+        return []
+    if hidden_after:
+        stem = "property-became-read-only" if engine.direction == "request" else (
+            "property-became-write-only")
+        return [(stem, path, f"property {name!r}: {stem[len('property-became-'):]} set", "")]
+    return prefixed(path, diff(engine, old_raw, new_raw))
+
+
+def _diff_removed(engine: Engine, name: str, old: Schema, new: Schema) -> list[Raw]:
+    if _hidden(engine, engine.old_view(old["properties"][name])):
+        return []
+    path = ("properties", name)
+    if engine.direction == "request" and _extra(new) is False:
+        return [("property-no-longer-accepted", path, f"property {name!r} removed and no "
+                 "longer accepted (additionalProperties is false)", "")]
+    if name in (old.get("required") or []):
+        return [("required-property-removed", path, f"required property {name!r} removed", "")]
+    return [("property-removed", path, f"property {name!r} removed", "")]
+
+
+def _diff_added(engine: Engine, name: str, old: Schema, new_raw: Any) -> list[Raw]:
+    from codegen.diff.schema import diff, prefixed
+
+    if _hidden(engine, engine.new_view(new_raw)):
+        return []
+    path = ("properties", name)
+    found: list[Raw] = [("property-added", path, f"property {name!r} added", "")]
+    extra = _extra(old)
+    explicit = "additionalProperties" in old and old["additionalProperties"] is not True
+    if extra is not False and (engine.strict_objects or explicit):
+        # Old versions accepted any value here (or what additionalProperties allowed):
+        # the new property's schema is a constraint on those values.
+        found += prefixed(path, diff(engine, extra, new_raw))
+    return found
+
+
+def _diff_required(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
+    before, after = set(old.get("required") or []), set(new.get("required") or [])
+    old_props, new_props = old.get("properties") or {}, new.get("properties") or {}
+    found: list[Raw] = []
+    for name in sorted(after - before):
+        if name in new_props and _hidden(engine, engine.new_view(new_props[name])):
+            continue
+        found.append(("property-became-required", ("properties", name),
+                      f"property {name!r} became required", ""))
+    for name in sorted(before - after):
+        if name in old_props and name not in new_props:
+            continue  # reported as removed
+        if name in old_props and _hidden(engine, engine.old_view(old_props[name])):
+            continue
+        found.append(("property-became-optional", ("properties", name),
+                      f"property {name!r} is no longer required", ""))
+    return found
+
+
+def _diff_additional(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
+    from codegen.diff.schema import diff, prefixed
+
+    before, after = _extra(old), _extra(new)
+    if before is False and after is False:
+        return []
+    if after is False:
+        return [("additional-properties-disallowed", ("additionalProperties",),
+                 "additional properties are no longer allowed", "")]
+    if before is False:
+        return [("additional-properties-allowed", ("additionalProperties",),
+                 "additional properties are now allowed", "")]
+    if not engine.strict_objects and not (
+            isinstance(old.get("additionalProperties"), dict)
+            and isinstance(new.get("additionalProperties"), dict)):
+        return []
+    return prefixed(("additionalProperties",), diff(engine, before, after))
+
+
+def diff_arrays(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
+    from codegen.diff.schema import diff, prefixed
+
+    old_prefix, old_rest = array_layout(old)
+    new_prefix, new_rest = array_layout(new)
+    found: list[Raw] = []
+    for index in range(max(len(old_prefix), len(new_prefix))):
+        before = old_prefix[index] if index < len(old_prefix) else old_rest
+        after = new_prefix[index] if index < len(new_prefix) else new_rest
+        found += prefixed(("prefixItems", index), diff(engine, before, after))
+    if old_rest is not None or new_rest is not None:
+        found += prefixed(("items",), diff(engine, old_rest, new_rest))
+    return found

@@ -1,0 +1,233 @@
+"""Compare two JSON Schemas on one side of the wire and classify each difference.
+
+The comparison is structural with a semantic core: types are sets (integer within number),
+enum/const are value sets checked with a small validator, bounds are effective intervals,
+and anyOf/oneOf members are matched to their closest counterpart, not by position. `$ref`s
+are resolved; a pair of nodes already on the stack (a cycle) is not compared again, and
+results for a pair of nodes are memoised, so shared components are compared once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from codegen.diff.load import Document
+from codegen.diff.model import Change
+from codegen.diff.objects import diff_arrays, diff_objects
+from codegen.diff.rules import OPAQUE_KEYWORDS, kebab, schema_rule
+from codegen.diff.scalars import diff_scalars, diff_types
+from codegen.diff.unions import branches, diff_all_of, diff_unions, normalized
+from codegen.diff.values import Schema, finite_values, json_equal
+from codegen.errors import pointer
+
+Path = tuple[str | int, ...]
+Raw = tuple[str, Path, str, str]  # (rule stem, relative path, message, subject)
+
+_MAX_REF_HOPS = 64
+
+
+@dataclass
+class Engine:
+    """State shared by one comparison of two documents."""
+
+    old: Document
+    new: Document
+    direction: str
+    strict_objects: bool
+    memo: dict[tuple[int, int, str], list[Raw]] = field(default_factory=dict)
+    stack: set[tuple[int, int, str]] = field(default_factory=set)
+    keep: list[Any] = field(default_factory=list)
+    cache: dict[tuple[int, str, str], Any] = field(default_factory=dict)
+
+    def view(self, raw: Any, doc: Document) -> Schema:
+        """The schema a node stands for: `$ref`s followed, booleans as objects."""
+        node = raw
+        for _ in range(_MAX_REF_HOPS):
+            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+                break
+            target = doc.resolve(node["$ref"])
+            siblings = {k: v for k, v in node.items() if k not in ("$ref", "description")}
+            node = {**target, **siblings} if siblings and isinstance(target, dict) else target
+            if siblings:
+                self.keep.append(node)
+        if node is True or node is None:
+            return {}
+        if node is False:
+            return _NOTHING
+        return node if isinstance(node, dict) else {}
+
+    def old_view(self, raw: Any) -> Schema:
+        return self.view(raw, self.old)
+
+    def new_view(self, raw: Any) -> Schema:
+        return self.view(raw, self.new)
+
+    def is_bad(self, stem: str) -> bool:
+        """Does this change break clients on the engine's side of the wire?"""
+        return schema_rule(self.direction, stem).severity == "breaking"
+
+
+_NOTHING: Schema = {"type": []}
+
+
+def diff(engine: Engine, old_raw: Any, new_raw: Any) -> list[Raw]:
+    """All changes between two schema nodes, with paths relative to them."""
+    old, new = engine.old_view(old_raw), engine.new_view(new_raw)
+    key = (id(old), id(new), engine.direction)
+    if key in engine.memo:
+        return engine.memo[key]
+    if key in engine.stack:
+        return []
+    engine.stack.add(key)
+    try:
+        found = _ref_change(old_raw, new_raw) + _diff_nodes(engine, old, new)
+    finally:
+        engine.stack.discard(key)
+    engine.memo[key] = found
+    return found
+
+
+def _ref_change(old_raw: Any, new_raw: Any) -> list[Raw]:
+    if not (isinstance(old_raw, dict) and isinstance(new_raw, dict)):
+        return []
+    old_ref, new_ref = old_raw.get("$ref"), new_raw.get("$ref")
+    if isinstance(old_ref, str) and isinstance(new_ref, str) and old_ref != new_ref:
+        return [("property-ref-target-changed", (), f"$ref {old_ref} -> {new_ref}", new_ref)]
+    return []
+
+
+def _diff_nodes(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
+    if old is new:
+        return []
+    old, new = normalized(engine, old, "old"), normalized(engine, new, "new")
+    old_branches, new_branches = branches(engine, old, "old"), branches(engine, new, "new")
+    if old_branches is not None or new_branches is not None:
+        return diff_unions(engine, old, new, old_branches, new_branches)
+    return diff_plain(engine, old, new)
+
+
+def diff_plain(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
+    """Compare two schemas that are not unions (anyOf/oneOf handled by the caller)."""
+    found = _diff_finite(engine, old, new)
+    if not found and finite_values(old) is None and finite_values(new) is None:
+        found = diff_types(old, new)
+        found += diff_scalars(old, new)
+        found += diff_objects(engine, old, new)
+        found += diff_arrays(engine, old, new)
+    return found + diff_all_of(engine, old, new) + annotations_and_opaque(old, new)
+
+
+def annotations_and_opaque(old: Schema, new: Schema) -> list[Raw]:
+    """default, discriminator, x-extensible-enum and the keywords compared as a whole."""
+    return _diff_annotations(old, new) + _diff_opaque(old, new)
+
+
+def _diff_finite(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
+    """enum and const, judged by values: which old values the new schema rejects, and back."""
+    from codegen.diff.values import accepts
+
+    old_values, new_values = finite_values(old), finite_values(new)
+    if old_values is None and new_values is None:
+        return []
+    found: list[Raw] = []
+    removed = [v for v in old_values or [] if not accepts(new, v, engine.new_view)]
+    added = [v for v in new_values or [] if not accepts(old, v, engine.old_view)]
+    if "const" in old and "const" in new and (removed or added):
+        return [("property-const-changed", (), f"const {_show(old['const'])} -> "
+                 f"{_show(new['const'])}", "")]
+    word = "const" if "const" in (new if old_values is None else old) else "enum"
+    if old_values is None:
+        found.append((f"property-{word}-added", (), f"{word} {_show(new_values)} set", ""))
+    elif new_values is None:
+        found.append((f"property-{word}-removed", (), f"{word} {_show(old_values)} dropped", ""))
+    found += [("property-enum-value-removed", (), f"value {_show(v)} no longer allowed",
+               _show(v)) for v in removed]
+    found += [("property-enum-value-added", (), f"value {_show(v)} newly allowed", _show(v))
+              for v in added]
+    return found
+
+
+def _diff_annotations(old: Schema, new: Schema) -> list[Raw]:
+    found: list[Raw] = []
+    if "default" in old or "default" in new:
+        if "default" not in new:
+            found.append(("property-default-removed", (), f"default {_show(old['default'])} "
+                          "removed", ""))
+        elif "default" not in old:
+            found.append(("property-default-added", (), f"default {_show(new['default'])} "
+                          "added", ""))
+        elif not json_equal(old["default"], new["default"]):
+            found.append(("property-default-changed", (), f"default {_show(old['default'])} "
+                          f"-> {_show(new['default'])}", ""))
+    found += _diff_extensible_enum(old, new)
+    found += _diff_discriminator(old, new)
+    return found
+
+
+def _diff_extensible_enum(old: Schema, new: Schema) -> list[Raw]:
+    old_values, new_values = old.get("x-extensible-enum"), new.get("x-extensible-enum")
+    if not isinstance(old_values, list) and not isinstance(new_values, list):
+        return []
+    old_values, new_values = old_values or [], new_values or []
+    found: list[Raw] = [("property-extensible-enum-value-removed", (),
+                         f"x-extensible-enum value {_show(v)} removed", _show(v))
+                        for v in old_values if v not in new_values]
+    found += [("property-extensible-enum-value-added", (),
+               f"x-extensible-enum value {_show(v)} added", _show(v))
+              for v in new_values if v not in old_values]
+    return found
+
+
+def _diff_discriminator(old: Schema, new: Schema) -> list[Raw]:
+    before, after = old.get("discriminator"), new.get("discriminator")
+    if not isinstance(before, dict) and not isinstance(after, dict):
+        return []
+    if not isinstance(before, dict):
+        return [("property-discriminator-added", (), "discriminator added", "")]
+    if not isinstance(after, dict):
+        return [("property-discriminator-removed", (), "discriminator removed", "")]
+    found: list[Raw] = []
+    if before.get("propertyName") != after.get("propertyName"):
+        found.append(("property-discriminator-property-changed", (),
+                      f"discriminator propertyName {before.get('propertyName')!r} -> "
+                      f"{after.get('propertyName')!r}", ""))
+    if (before.get("mapping") or {}) != (after.get("mapping") or {}):
+        found.append(("property-discriminator-mapping-changed", (),
+                      "discriminator mapping changed", ""))
+    return found
+
+
+def _diff_opaque(old: Schema, new: Schema) -> list[Raw]:
+    found: list[Raw] = []
+    for keyword in OPAQUE_KEYWORDS:
+        if keyword in old or keyword in new:
+            before, after = old.get(keyword), new.get(keyword)
+            if _canonical(before) != _canonical(after):
+                verb = "added" if before is None else "removed" if after is None else "changed"
+                found.append((f"property-{kebab(keyword)}-changed", (), f"{keyword} {verb}", ""))
+    return found
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def to_changes(engine: Engine, found: list[Raw], scope: str) -> list[Change]:
+    """Turn relative findings into Changes located under `scope` ("" for a bare schema)."""
+    changes = []
+    for stem, path, message, subject in found:
+        rule = schema_rule(engine.direction, stem)
+        location = f"{scope}#{pointer(path)}"
+        changes.append(Change(rule.id, rule.severity, rule.direction, location, message, subject))
+    return changes
+
+
+def prefixed(prefix: Path, found: list[Raw]) -> list[Raw]:
+    """Re-root relative findings under `prefix`."""
+    return [(stem, prefix + path, message, subject) for stem, path, message, subject in found]
