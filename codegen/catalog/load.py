@@ -1,0 +1,181 @@
+"""Walk `schemas/` and build the Catalog, collecting every problem before failing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from codegen.catalog import checks
+from codegen.catalog.files import read_source
+from codegen.catalog.model import SCHEMA_KINDS, Catalog, Endpoint, Provider, SourceFile, Version
+from codegen.errors import SchemaError
+
+RESERVED = {"meta", "canonical"}
+META_NAMES = ("manifest", "mapping", "provenance")
+
+
+class _Loader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[checks.Problem] = []
+
+    def read(self, path: Path) -> SourceFile | None:
+        try:
+            return read_source(self.root, path)
+        except SchemaError as exc:
+            self.problems.extend(exc.problems)
+            return None
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def add(self, problem: checks.Problem | None) -> None:
+        if problem is not None:
+            self.problems.append(problem)
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Load and check the whole catalog; raise SchemaError listing every problem."""
+    root = Path(root)
+    if not root.is_dir():
+        raise SchemaError([(str(root), "", "schemas folder not found")])
+    loader = _Loader(root)
+    meta = _load_meta(loader)
+    canonical = _load_canonical(loader)
+    providers = _load_providers(loader, meta)
+    if loader.problems:
+        raise SchemaError([(_display(root, f), ptr, msg) for f, ptr, msg in loader.problems])
+    return Catalog(root=root, providers=providers, canonical=canonical, meta=meta)
+
+
+def _display(root: Path, rel: str) -> str:
+    """A problem's file as the user would open it: below the schemas folder they named."""
+    return rel if rel.startswith(str(root)) else (root / rel).as_posix()
+
+
+def _subdirs(path: Path) -> list[Path]:
+    if not path.is_dir():
+        return []
+    return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _load_meta(loader: _Loader) -> dict[str, SourceFile]:
+    found: dict[str, SourceFile] = {}
+    for name in META_NAMES:
+        path = loader.root / "meta" / f"{name}.schema.json"
+        source = loader.read(path) if path.is_file() else None
+        if source is not None:
+            found[name] = source
+    return found
+
+
+def _load_canonical(loader: _Loader) -> dict[str, dict[str, SourceFile]]:
+    canonical: dict[str, dict[str, SourceFile]] = {}
+    for folder in _subdirs(loader.root / "canonical"):
+        loader.add(checks.name_problem(loader.rel(folder), folder.name, what="endpoint"))
+        files = {p.stem: loader.read(p) for p in sorted(folder.glob("*.json"))}
+        canonical[folder.name] = _checked_schemas(loader, files)
+    return canonical
+
+
+def _checked_schemas(loader: _Loader, files: dict[str, SourceFile | None]) -> dict[str, SourceFile]:
+    good = {kind: f for kind, f in files.items() if f is not None}
+    for source in good.values():
+        loader.problems.extend(checks.schema_problems(source))
+    return good
+
+
+def _load_providers(loader: _Loader, meta: dict[str, SourceFile]) -> dict[str, Provider]:
+    providers: dict[str, Provider] = {}
+    for folder in _subdirs(loader.root):
+        if folder.name in RESERVED:
+            continue
+        provider = _load_provider(loader, folder, meta)
+        if provider is not None:
+            providers[provider.id] = provider
+    return providers
+
+
+def _load_provider(loader: _Loader, folder: Path, meta: dict[str, SourceFile]) -> Provider | None:
+    rel = loader.rel(folder)
+    loader.add(checks.name_problem(rel, folder.name, what="provider"))
+    manifest_path = folder / "manifest.yaml"
+    if not manifest_path.is_file():
+        loader.add((rel, "", "provider folder has no manifest.yaml"))
+        return None
+    manifest = loader.read(manifest_path)
+    if manifest is None:
+        return None
+    problems = checks.against_meta(manifest, meta.get("manifest"))
+    loader.problems.extend(problems)
+    if problems:
+        return None
+    if manifest.data["id"] != folder.name:
+        loader.add((manifest.path, "/id", f"id {manifest.data['id']!r} must equal the folder name"))
+    endpoints = _load_endpoints(loader, folder, manifest, meta)
+    return Provider(id=folder.name, manifest=manifest, endpoints=endpoints)
+
+
+def _load_endpoints(
+    loader: _Loader, folder: Path, manifest: SourceFile, meta: dict[str, SourceFile]
+) -> dict[str, Endpoint]:
+    declared: dict[str, Any] = manifest.data["endpoints"]
+    on_disk = {p.name: p for p in _subdirs(folder)}
+    for name in sorted(set(on_disk) - set(declared)):
+        loader.add((loader.rel(on_disk[name]), "", "endpoint folder is not in manifest.yaml"))
+    endpoints: dict[str, Endpoint] = {}
+    for name in sorted(declared):
+        if name not in on_disk:
+            loader.add((manifest.path, f"/endpoints/{name}", "no folder for this endpoint"))
+            continue
+        endpoints[name] = _load_endpoint(loader, on_disk[name], manifest, declared[name], meta)
+    return endpoints
+
+
+def _load_endpoint(
+    loader: _Loader, folder: Path, manifest: SourceFile, spec: dict[str, Any], meta: dict[str, SourceFile]
+) -> Endpoint:
+    provider, name = folder.parent.name, folder.name
+    where = f"/endpoints/{name}"
+    if spec["current"] not in spec["versions"]:
+        loader.add((manifest.path, f"{where}/current", f"{spec['current']!r} is not in versions"))
+    on_disk = {p.name: p for p in _subdirs(folder)}
+    for version in sorted(set(on_disk) - set(spec["versions"])):
+        loader.add((loader.rel(on_disk[version]), "", "version folder is not in manifest.yaml"))
+    versions: dict[str, Version] = {}
+    for version in sorted(spec["versions"]):
+        if version not in on_disk:
+            loader.add((manifest.path, f"{where}/versions/{version}", "no folder for this version"))
+            continue
+        versions[version] = _load_version(loader, on_disk[version], provider, name, meta)
+    mapping = _load_mapping(loader, folder, meta)
+    return Endpoint(provider, name, spec["current"], versions, mapping)
+
+
+def _load_mapping(loader: _Loader, folder: Path, meta: dict[str, SourceFile]) -> SourceFile | None:
+    path = folder / "mapping.yaml"
+    mapping = loader.read(path) if path.is_file() else None
+    if mapping is not None:
+        loader.problems.extend(checks.against_meta(mapping, meta.get("mapping")))
+    return mapping
+
+
+def _load_version(
+    loader: _Loader, folder: Path, provider: str, endpoint: str, meta: dict[str, SourceFile]
+) -> Version:
+    loader.add(checks.name_problem(loader.rel(folder), folder.name, what="version"))
+    files = {kind: loader.read(folder / f"{kind}.json") for kind in SCHEMA_KINDS if (folder / f"{kind}.json").is_file()}
+    if "request" not in files:
+        loader.add((loader.rel(folder), "", "version folder has no request.json"))
+    provenance = loader.read(folder / "provenance.yaml") if (folder / "provenance.yaml").is_file() else None
+    if provenance is not None:
+        loader.problems.extend(checks.against_meta(provenance, meta.get("provenance")))
+    examples = {p.stem: loader.read(p) for p in sorted((folder / "examples").glob("*.json"))}
+    return Version(
+        provider=provider,
+        endpoint=endpoint,
+        version=folder.name,
+        schemas=_checked_schemas(loader, files),
+        provenance=provenance,
+        examples={k: v for k, v in examples.items() if v is not None},
+    )

@@ -1,0 +1,108 @@
+"""Rewrite one catalog schema into standard JSON Schema 2020-12, and say what was rewritten."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from codegen.catalog.model import SourceFile
+from codegen.errors import SchemaError, pointer
+from codegen.normalize.walk import Path, transform
+
+# Non-standard type names seen in provider schemas, and what they mean.
+TYPE_ALIASES = {"float": "number", "double": "number", "int": "integer", "bool": "boolean", "str": "string"}
+JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
+# Formats defined by JSON Schema 2020-12 (section 7.3); others are provider-specific hints.
+STANDARD_FORMATS = {
+    "date-time", "date", "time", "duration", "email", "idn-email", "hostname", "idn-hostname",
+    "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference", "uuid", "uri-template",
+    "json-pointer", "relative-json-pointer", "regex",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Normalized:
+    source: SourceFile
+    validator: dict[str, Any]  # standard JSON Schema the validators check
+    model: dict[str, Any]  # what the models are generated from (no `format`)
+    notes: tuple[str, ...]  # "#/pointer: what was rewritten", for docs and provenance
+
+
+def normalize_schema(source: SourceFile) -> Normalized:
+    """Normalize one schema file; SchemaError (file#/pointer: message) if it cannot be read."""
+    notes: list[str] = []
+    problems: list[tuple[str, str, str]] = []
+
+    def edit(path: Path, node: dict[str, Any]) -> dict[str, Any]:
+        node = _fix_type(source.path, path, node, notes, problems)
+        return _fix_format(path, node, notes)
+
+    validator = transform(source.data, edit)
+    seen = {ptr for _f, ptr, _m in problems}
+    problems.extend(p for p in _meta_problems(source.path, validator) if p[1] not in seen)
+    if problems:
+        raise SchemaError(problems)
+    model = transform(validator, lambda _p, n: {k: v for k, v in n.items() if k != "format"})
+    return Normalized(source=source, validator=validator, model=model, notes=tuple(notes))
+
+
+def _fix_type(
+    file: str, path: Path, node: dict[str, Any], notes: list[str], problems: list[tuple[str, str, str]]
+) -> dict[str, Any]:
+    declared = node.get("type")
+    if declared is None:
+        return node
+    names = declared if isinstance(declared, list) else [declared]
+    fixed: list[Any] = []
+    for name in names:
+        if name in JSON_TYPES:
+            fixed.append(name)
+        elif isinstance(name, str) and name in TYPE_ALIASES:
+            notes.append(f"#{pointer([*path, 'type'])}: {name!r} is not a JSON Schema type; read as {TYPE_ALIASES[name]!r}")
+            fixed.append(TYPE_ALIASES[name])
+        else:
+            problems.append((file, pointer([*path, "type"]), f"{_show(name)} is not a JSON Schema type"))
+    return {**node, "type": fixed if isinstance(declared, list) else (fixed[0] if fixed else declared)}
+
+
+def _fix_format(path: Path, node: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    fmt = node.get("format")
+    if fmt is None or fmt in STANDARD_FORMATS:
+        return node
+    notes.append(f"#{pointer([*path, 'format'])}: custom format {_show(fmt)} is a hint only; dropped")
+    return {k: v for k, v in node.items() if k != "format"}
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else '"' + value.encode("unicode_escape").decode("ascii") + '"'
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _meta_problems(file: str, schema: dict[str, Any]) -> list[tuple[str, str, str]]:
+    from jsonschema import Draft202012Validator
+
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+    errors = sorted(meta.iter_errors(schema), key=lambda e: [str(p) for p in e.path])
+    return [(file, pointer(e.path), _first_line(e.message)) for e in errors]
+
+
+def _first_line(message: str) -> str:
+    line = message.splitlines()[0] if message else message
+    return line if len(line) <= 200 else line[:197] + "..."
+
+
+# Keywords whose rules the generated pydantic models do not enforce by themselves.
+UNENFORCED = frozenset(
+    {
+        "dependentRequired", "dependentSchemas", "not", "if", "contains", "minContains",
+        "maxContains", "minProperties", "maxProperties", "propertyNames", "patternProperties",
+        "unevaluatedProperties", "unevaluatedItems", "prefixItems", "uniqueItems", "multipleOf",
+    }
+)  # fmt: skip
+
+
+def unenforced_keywords(schema: dict[str, Any]) -> set[str]:
+    """Keywords in `schema` that a model must check through the JSON Schema itself."""
+    from codegen.normalize.walk import subschemas
+
+    return {key for _path, node in subschemas(schema) for key in node if key in UNENFORCED}

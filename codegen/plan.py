@@ -1,0 +1,21 @@
+"""PLAN: decide every output file from the catalog, with the sources it is made from.
+
+Nothing is rendered here: each Output carries a `build` closure, called by `generate`.
+"""
+
+from __future__ import annotations
+
+from codegen.catalog import Catalog
+from codegen.render import docs, package
+from codegen.render.output import Context, Output
+
+
+def plan(catalog: Catalog) -> list[Output]:
+    """Every file `generate` produces, sorted by path."""
+    ctx = Context(catalog)
+    outputs = [*package.outputs(ctx), *docs.outputs(ctx)]
+    paths = [o.path for o in outputs]
+    clashes = sorted({p for p in paths if paths.count(p) > 1})
+    if clashes:
+        raise AssertionError(f"two outputs share a path: {clashes}")
+    return sorted(outputs, key=lambda o: o.path)

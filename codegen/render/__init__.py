@@ -1,0 +1,1 @@
+"""RENDER: turn planned outputs into file contents (no disk writes except ruff's scratch dir)."""

@@ -1,0 +1,127 @@
+"""WRITE: the only stage that touches the disk. The output folder is replaced atomically.
+
+The new tree is assembled in a sibling staging folder (new files, plus every file in the
+old folder the generator does not own), then swapped in with two renames. A run killed at
+any point leaves the previous tree in place (or, in the instant between the two renames,
+in `<out>.previous`, which the next run puts back).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from codegen.errors import OutputError
+from codegen.generate import OWNED_LIST
+
+SKIP_DIRS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+
+
+@dataclass(frozen=True)
+class Changes:
+    stale: list[str]  # produced, present, different
+    missing: list[str]  # produced, absent
+    extra: list[str]  # owned by a previous run, no longer produced
+
+    def __bool__(self) -> bool:
+        return bool(self.stale or self.missing or self.extra)
+
+
+def check_path(rel: str) -> None:
+    """Refuse any path that could land outside the output folder."""
+    path = PurePosixPath(rel)
+    if path.is_absolute() or ".." in path.parts or "\\" in rel or not path.parts or "\x00" in rel:
+        raise OutputError(f"refusing to write {rel!r}: outside the output folder")
+
+
+def compare(out: Path, files: dict[str, str]) -> Changes:
+    """What writing `files` to `out` would change."""
+    stale, missing = [], []
+    for rel, content in files.items():
+        target = out / rel
+        if not target.is_file():
+            missing.append(rel)
+        elif target.read_bytes() != content.encode("utf-8"):
+            stale.append(rel)
+    extra = sorted(set(owned(out)) - set(files))
+    return Changes(stale=stale, missing=missing, extra=extra)
+
+
+def owned(out: Path) -> list[str]:
+    """Files the last run wrote (from its bookkeeping list), that still exist."""
+    listing = out / OWNED_LIST
+    if not listing.is_file():
+        return []
+    names = [line for line in listing.read_text("utf-8").splitlines() if line and not line.startswith("#")]
+    return sorted(n for n in names if _safe(n) and (out / n).is_file()) + [OWNED_LIST]
+
+
+def _safe(rel: str) -> bool:
+    try:
+        check_path(rel)
+    except OutputError:
+        return False
+    return True
+
+
+def write(out: Path, files: dict[str, str]) -> Changes:
+    """Make `out` hold exactly `files` plus the files it does not own; atomic swap."""
+    for rel in files:
+        check_path(rel)
+    out = out.resolve()
+    _recover(out)
+    changes = compare(out, files) if out.exists() else Changes([], sorted(files), [])
+    if not changes:
+        return changes
+    staging = out.with_name(f".{out.name}.staging-{os.getpid()}")
+    try:
+        _assemble(staging, out, files)
+        _swap(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return changes
+
+
+def _assemble(staging: Path, out: Path, files: dict[str, str]) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    keep = set(owned(out)) if out.exists() else set()
+    if out.exists():
+        for path in _all_files(out):
+            rel = path.relative_to(out).as_posix()
+            if rel not in keep and rel not in files:
+                _copy(path, staging / rel)
+    for rel, content in files.items():
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (staging / rel).write_bytes(content.encode("utf-8"))
+
+
+def _all_files(root: Path) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        found.extend(Path(dirpath) / f for f in sorted(filenames))
+    return found
+
+
+def _copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst, follow_symlinks=False)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    previous = out.with_name(f"{out.name}.previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if out.exists():
+        os.rename(out, previous)
+    os.rename(staging, out)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _recover(out: Path) -> None:
+    """Undo a swap that was cut between its two renames."""
+    previous = out.with_name(f"{out.name}.previous")
+    if previous.exists() and not out.exists():
+        os.rename(previous, out)
