@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 import mimetypes
 import re
 import uuid
@@ -240,7 +241,7 @@ def _listed(value: Any, allowed: Sequence[Any]) -> bool:
 
 
 def _show(values: Sequence[Any]) -> str:
-    return ", ".join(repr(v) for v in values)
+    return ", ".join(json.dumps(v) for v in values)
 
 
 def _put(out: dict[str, Any], path: str, value: Any, ctx: _Context) -> None:
