@@ -1,0 +1,56 @@
+"""Posting a run's terminal callback, signed where the manifest says the provider signs."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+from typing import TYPE_CHECKING
+
+import httpx
+
+from codegen.fake import shapes
+from codegen.fake.state import Common, Delivery, Job
+
+if TYPE_CHECKING:
+    from codegen.fake.app import Gateway
+
+ATTEMPTS = 3  # seed 000: 3 attempts with exponential backoff, on 5xx / network errors
+
+
+def signature(secret: str, body: bytes, *, timestamp: int) -> str:
+    """`hmac-sha256-timestamped`: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def headers_for(gateway: Gateway, job: Job, body: bytes) -> dict[str, str]:
+    headers = {"Content-Type": "application/json", "Runflow-Request-Id": job.id}
+    spec = job.lifecycle.get("callback", {})
+    secret = gateway.config.callback_secret
+    if secret and spec.get("signature") == "hmac-sha256-timestamped":
+        headers[spec["signature_header"]] = signature(secret, body, timestamp=int(time.time()))
+    return headers
+
+
+async def deliver(gateway: Gateway, job: Job, common: Common) -> None:
+    """POST the callback, retrying 5xx and network errors (1 s, 2 s scaled down 20x)."""
+    assert job.callback_url is not None
+    body = json.dumps(shapes.callback(job, common)).encode()
+    headers = headers_for(gateway, job, body)
+    status: int | None = None
+    async with httpx.AsyncClient(timeout=5.0) as client:
+        for attempt in range(ATTEMPTS):
+            try:
+                reply = await client.post(job.callback_url, content=body, headers=headers)
+                status = reply.status_code
+            except httpx.HTTPError:
+                status = None
+            if status is not None and status < 500:
+                break
+            await asyncio.sleep(0.05 * 2**attempt)
+    gateway.store.deliveries.append(
+        Delivery(url=job.callback_url, status_code=status, body=body, headers=headers)
+    )

@@ -1,0 +1,79 @@
+"""What a fake gateway reads from schemas/: the manifest and each version's request schema."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]
+import yaml
+
+SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndpointVersion:
+    endpoint: str
+    version: str
+    model: str
+    lifecycle: dict[str, Any]
+    validator: Any
+
+    def issues(self, payload: Any) -> list[tuple[str, str]]:
+        """(JSON pointer, message) for each problem; [] if valid or no schema is known."""
+        if self.validator is None:
+            return []
+        found = [
+            ("".join(f"/{p}" for p in e.absolute_path), e.message)
+            for e in self.validator.iter_errors(payload)
+        ]
+        return sorted(found)
+
+
+def load_manifest(provider: str, *, schemas_dir: Path = SCHEMAS_DIR) -> dict[str, Any]:
+    path = schemas_dir / provider / "manifest.yaml"
+    if not path.is_file():
+        known = sorted(p.name for p in schemas_dir.iterdir() if (p / "manifest.yaml").is_file())
+        raise LookupError(f"no provider {provider!r} in {schemas_dir} (known: {', '.join(known)})")
+    manifest: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return manifest
+
+
+def endpoint_versions(
+    manifest: dict[str, Any], *, schemas_dir: Path = SCHEMAS_DIR
+) -> list[EndpointVersion]:
+    out = []
+    for endpoint, entry in manifest["endpoints"].items():
+        for version, spec in entry["versions"].items():
+            schema_path = schemas_dir / manifest["id"] / endpoint / version / "request.json"
+            out.append(
+                EndpointVersion(
+                    endpoint=endpoint,
+                    version=version,
+                    model=spec["model"],
+                    lifecycle=spec["lifecycle"],
+                    validator=_validator(schema_path),
+                )
+            )
+    return out
+
+
+def _validator(path: Path) -> Any:
+    if not path.is_file():
+        return None
+    schema = _normalize(json.loads(path.read_text(encoding="utf-8")))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _normalize(node: Any) -> Any:
+    """Stand-in for codegen.normalize: the non-standard type "float" means "number"."""
+    if isinstance(node, dict):
+        fixed = {k: _normalize(v) for k, v in node.items()}
+        if fixed.get("type") == "float":
+            fixed["type"] = "number"
+        return fixed
+    if isinstance(node, list):
+        return [_normalize(v) for v in node]
+    return node
