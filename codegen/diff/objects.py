@@ -48,9 +48,7 @@ def _diff_kept(engine: Engine, name: str, old_raw: Any, new_raw: Any) -> list[Ra
     old, new = engine.old_view(old_raw), engine.new_view(new_raw)
     hidden_before, hidden_after = _hidden(engine, old), _hidden(engine, new)
     path = ("properties", name)
-    if hidden_before and hidden_after:
-        return []
-    if hidden_after:
+    if hidden_after and not hidden_before:
         stem = "property-became-read-only" if engine.direction == "request" else (
             "property-became-write-only")
         return [(stem, path, f"property {name!r}: {stem[len('property-became-'):]} set", "")]
@@ -58,8 +56,6 @@ def _diff_kept(engine: Engine, name: str, old_raw: Any, new_raw: Any) -> list[Ra
 
 
 def _diff_removed(engine: Engine, name: str, old: Schema, new: Schema) -> list[Raw]:
-    if _hidden(engine, engine.old_view(old["properties"][name])):
-        return []
     path = ("properties", name)
     if engine.direction == "request" and _extra(new) is False:
         return [("property-no-longer-accepted", path, f"property {name!r} removed and no "
@@ -72,8 +68,6 @@ def _diff_removed(engine: Engine, name: str, old: Schema, new: Schema) -> list[R
 def _diff_added(engine: Engine, name: str, old: Schema, new_raw: Any) -> list[Raw]:
     from codegen.diff.schema import diff, prefixed
 
-    if _hidden(engine, engine.new_view(new_raw)):
-        return []
     path = ("properties", name)
     found: list[Raw] = [("property-added", path, f"property {name!r} added", "")]
     extra = _extra(old)
@@ -92,6 +86,8 @@ def _diff_required(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     for name in sorted(after - before):
         if name in new_props and _hidden(engine, engine.new_view(new_props[name])):
             continue
+        if name not in new_props and not engine.strict_objects:
+            continue  # OpenAPI reading: undocumented properties are outside the contract
         found.append(("property-became-required", ("properties", name),
                       f"property {name!r} became required", ""))
     for name in sorted(before - after):

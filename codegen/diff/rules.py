@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-B, W, I = "breaking", "warning", "info"
+B, W, I = "breaking", "warning", "info"  # noqa: E741
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Rule:
 
 # stem -> (request severity, response severity, description)
 _STEMS: dict[str, tuple[str, str, str]] = {
-    "property-type-changed": (B, B, "type replaced by an incompatible one (e.g. string -> integer)"),
+    "property-type-changed": (B, B, "type replaced by an incompatible one (string -> integer)"),
     "property-type-narrowed": (B, I, "a type is no longer accepted (e.g. number -> integer)"),
     "property-type-widened": (I, B, "a type is newly accepted (e.g. integer -> number)"),
     "property-became-nullable": (I, B, "null is now allowed"),
@@ -43,8 +43,8 @@ _STEMS: dict[str, tuple[str, str, str]] = {
     "property-unique-items-set": (B, I, "uniqueItems became true"),
     "property-unique-items-removed": (I, B, "uniqueItems is no longer true"),
     "property-pattern-added": (B, I, "a pattern was set"),
-    "property-pattern-changed": (B, B, "the pattern changed"),
-    "property-pattern-removed": (I, B, "the pattern was removed (or made match-anything)"),
+    "property-pattern-changed": (B, W, "the pattern changed"),
+    "property-pattern-removed": (I, I, "the pattern was removed (or made match-anything)"),
     "property-format-added": (B, I, "a format was set"),
     "property-format-changed": (B, B, "the format changed"),
     "property-format-narrowed": (B, I, "the format narrowed (e.g. int64 -> int32)"),
@@ -67,7 +67,7 @@ _STEMS: dict[str, tuple[str, str, str]] = {
     "property-one-of-removed": (B, I, "a oneOf member was removed"),
     "property-one-of-ambiguous": (B, I, "a payload valid before now matches several oneOf members"),
     "property-all-of-added": (B, I, "an allOf member was added"),
-    "property-all-of-removed": (I, B, "an allOf member was removed"),
+    "property-all-of-removed": (W, B, "an allOf member was removed"),
     "property-ref-target-changed": (I, I, "a $ref points to another definition"),
     "property-discriminator-added": (W, W, "a discriminator was added"),
     "property-discriminator-removed": (W, W, "the discriminator was removed"),

@@ -30,7 +30,7 @@ def normalized(engine: Engine, schema: Schema, side: str) -> Schema:
     cache_key = (id(schema), side, "norm")
     cached = engine.cache.get(cache_key)
     if cached is not None:
-        return cached
+        return cached  # type: ignore[no-any-return]
     result = schema
     for keyword in ("allOf", *_UNIONS):
         members = result.get(keyword)
@@ -92,23 +92,56 @@ def diff_unions(engine: Engine, old: Schema, new: Schema, old_branches: list[Sch
     table = {(p, s): pair(p, s) for p in range(len(primary)) for s in range(len(secondary))}
     scores = {k: (_bad(engine, v), len(v)) for k, v in table.items()}
     assigned = _greedy(scores)
+    named = _named(old if request else new)
     for p in range(len(primary)):
         s = assigned.get(p)
         covered_elsewhere = any(scores[p, t][0] == 0 for t in range(len(secondary)))
-        if s is not None:
-            rest = [secondary[t] for t in range(len(secondary)) if t != s]
-            findings = _cover(engine, table[p, s], rest)
-            if _bad(engine, findings) and covered_elsewhere:
-                continue
-            if _bad(engine, findings) and _incompatible(findings):
-                found += _member(engine, p, s, request, old_kw, new_kw, missing=True)
-                continue
-            index = s if request else p
-            found += prefixed((new_kw, index), findings) if new_branches else findings
-        elif not covered_elsewhere:
-            found += _member(engine, p, None, request, old_kw, new_kw, missing=True)
+        if s is None:
+            if not covered_elsewhere or p in named:
+                found += _member(engine, p, None, request, old_kw, new_kw, missing=True)
+            continue
+        rest = [secondary[t] for t in range(len(secondary)) if t != s]
+        findings = _cover(engine, table[p, s], rest)
+        if _bad(engine, findings) and covered_elsewhere:
+            continue
+        if _bad(engine, findings) and _incompatible(findings):
+            found += _member(engine, p, s, request, old_kw, new_kw, missing=True)
+            continue
+        index = s if request else p
+        found += prefixed((new_kw, index), findings) if new_branches else findings
     for s in sorted(set(range(len(secondary))) - set(assigned.values())):
         found += _member(engine, None, s, request, old_kw, new_kw, missing=False)
+    if request and new_kw == "oneOf" and new_branches:
+        found += _ambiguous(engine, olds, news, old_kw)
+    return found
+
+
+def _named(schema: Schema) -> set[int]:
+    """Indexes of union members given by `$ref`: named variants are part of the contract."""
+    keyword = union_keyword(schema)
+    members = schema.get(keyword, []) if keyword else []
+    return {i for i, m in enumerate(members) if isinstance(m, dict) and "$ref" in m}
+
+
+def _implies(engine: Engine, found: list[Raw]) -> bool:
+    """No finding above info: every payload of the old member fits the new one."""
+    from codegen.diff.rules import schema_rule
+
+    return all(schema_rule(engine.direction, stem).severity == "info" for stem, *_ in found)
+
+
+def _ambiguous(engine: Engine, olds: list[Schema], news: list[Schema], old_kw: str) -> list[Raw]:
+    """oneOf rejects a payload that matches two members: flag old members now matching two."""
+    from codegen.diff.schema import diff
+
+    found: list[Raw] = []
+    for p, old in enumerate(olds):
+        hits = [s for s, new in enumerate(news) if _implies(engine, diff(engine, old, new))]
+        before = [t for t, other in enumerate(olds) if t != p and _implies(
+            engine, diff(engine, old, other))] if old_kw == "oneOf" else []
+        if len(hits) > 1 and not before:
+            found.append(("property-one-of-ambiguous", ("oneOf",), "payloads valid before "
+                          f"may now match oneOf members {hits} at once and be rejected", str(p)))
     return found
 
 

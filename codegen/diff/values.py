@@ -87,7 +87,8 @@ def accepts_all_of_type(schema: Schema, type_name: str) -> bool:
         return False
     family = "number" if type_name == "integer" else type_name
     for keyword in _TYPE_KEYWORDS.get(family, ()):
-        if keyword in schema and schema[keyword] not in (True, {}, False if keyword == "uniqueItems" else None):
+        trivial: tuple[Any, ...] = (True, {}, False) if keyword == "uniqueItems" else (True, {})
+        if keyword in schema and schema[keyword] not in trivial:
             return False
     if family == "object":
         props = schema.get("properties") or {}
@@ -183,7 +184,7 @@ def _check_combinators(node: Schema, value: Any, resolve: Resolve, depth: int) -
 
 def lower_bound(node: Schema) -> tuple[float, bool] | None:
     """The effective lower bound (value, exclusive), OpenAPI 3.0 and 3.1 forms."""
-    found: list[tuple[float, bool]] = []
+    found: list[tuple[Any, bool]] = []
     exclusive = node.get("exclusiveMinimum")
     if _is_number(node.get("minimum")):
         found.append((node["minimum"], exclusive is True))
@@ -194,7 +195,7 @@ def lower_bound(node: Schema) -> tuple[float, bool] | None:
 
 def upper_bound(node: Schema) -> tuple[float, bool] | None:
     """The effective upper bound (value, exclusive)."""
-    found: list[tuple[float, bool]] = []
+    found: list[tuple[Any, bool]] = []
     exclusive = node.get("exclusiveMaximum")
     if _is_number(node.get("maximum")):
         found.append((node["maximum"], exclusive is True))
