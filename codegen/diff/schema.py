@@ -26,6 +26,7 @@ Path = tuple[str | int, ...]
 Raw = tuple[str, Path, str, str]  # (rule stem, relative path, message, subject)
 
 _MAX_REF_HOPS = 64
+_MAX_DEPTH = 150  # nested schema levels compared before giving up on a branch
 
 
 @dataclass
@@ -78,7 +79,7 @@ def diff(engine: Engine, old_raw: Any, new_raw: Any) -> list[Raw]:
     key = (id(old), id(new), engine.direction)
     if key in engine.memo:
         return engine.memo[key]
-    if key in engine.stack:
+    if key in engine.stack or len(engine.stack) > _MAX_DEPTH:
         return []
     engine.stack.add(key)
     try:
