@@ -173,6 +173,7 @@ class _ResourceCore(Generic[RequestT, CallbackT]):
             provider=self._client.provider,
             endpoint=self.spec.endpoint,
             raw=state.data,
+            envelope=state.reply.data if state.reply else state.data,
             response=state.reply.response if state.reply else None,
         )
 
@@ -185,7 +186,7 @@ class _ResourceCore(Generic[RequestT, CallbackT]):
             run_id=run.id,
             video_url=find_video_url(run.raw),
             raw=run.raw,
-            parsed=self._parse_response(run.raw),
+            parsed=self._parse_response(run.envelope if run.envelope is not None else run.raw),
             response=run.response,
         )
 
@@ -234,14 +235,29 @@ def _as_payload(request: Any) -> Any:
 
 def _fill_constants(model: type[pydantic.BaseModel] | None, payload: Any) -> None:
     """Fill required single-value fields (e.g. taskType, model) the caller left out."""
-    if model is None or not isinstance(payload, dict):
+    if model is None:
         return
-    for name, info in model.model_fields.items():
-        key = info.alias or name
-        if key in payload or not info.is_required():
-            continue
-        if get_origin(info.annotation) is Literal and len(get_args(info.annotation)) == 1:
-            payload[key] = get_args(info.annotation)[0]
+    if isinstance(payload, list):
+        item = _list_item_model(model)
+        for entry in payload if item else []:
+            _fill_constants(item, entry)
+    elif isinstance(payload, dict):
+        item = _list_item_model(model)
+        for name, info in (item or model).model_fields.items():
+            key = info.alias or name
+            if key in payload or not info.is_required():
+                continue
+            if get_origin(info.annotation) is Literal and len(get_args(info.annotation)) == 1:
+                payload[key] = get_args(info.annotation)[0]
+
+
+def _list_item_model(model: type[pydantic.BaseModel]) -> type[pydantic.BaseModel] | None:
+    """For a RootModel[list[Item]] (a task array), the Item model."""
+    root = model.model_fields.get("root")
+    args = get_args(root.annotation) if root is not None else ()
+    if len(args) == 1 and isinstance(args[0], type) and issubclass(args[0], pydantic.BaseModel):
+        return args[0]
+    return None
 
 
 def _issues(exc: pydantic.ValidationError) -> list[Issue]:

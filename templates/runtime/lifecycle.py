@@ -50,6 +50,7 @@ class Run:
     provider: str
     endpoint: str
     raw: Any = field(repr=False)
+    envelope: Any = field(default=None, repr=False, compare=False)
     response: httpx.Response | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -217,25 +218,21 @@ class TaskArrayLifecycle(Lifecycle):
     poll_task_type = "getResponse"
 
     def prepare(self, body: Any, *, callback_url: str | None = None) -> Any:
-        task = super().prepare(body, callback_url=callback_url)
+        """The JSON array to send: one task, with its id and deliveryMethod filled."""
+        tasks = body if isinstance(body, list) else [body]
+        if len(tasks) != 1 or not isinstance(tasks[0], dict):
+            raise errors.ValidationError(
+                [errors.Issue("", "submit exactly one task object per run")]
+            )
+        task = super().prepare(tasks[0], callback_url=callback_url)
         field = self.spec.get("idempotency", {}).get("field", self.spec.get("run_id", "/taskUUID"))
         if get_pointer(task, field) is None:
             set_pointer(task, field, str(uuid.uuid4()))
         task.setdefault("deliveryMethod", "async")
-        return task
-
-    def submit_call(self, body: Any) -> Call:
-        call = super().submit_call(body)
-        return Call(
-            op="submit",
-            method=call.method,
-            path=call.path,
-            body=[body],
-            safe_to_repeat=call.safe_to_repeat,
-        )
+        return [task]
 
     def parse_submit(self, reply: Reply, body: Any) -> State:
-        run_id = str(get_pointer(body, self.spec.get("run_id", "/taskUUID")))
+        run_id = str(get_pointer(body, "/0" + self.spec.get("run_id", "/taskUUID")))
         return self._task_state(reply, run_id)
 
     def status_call(self, run_id: str) -> Call:
