@@ -49,7 +49,7 @@ class Engine:
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
                 break
             target = doc.resolve(node["$ref"])
-            siblings = {k: v for k, v in node.items() if k not in ("$ref", "description")}
+            siblings = {k: v for k, v in node.items() if k not in _NOT_SIBLINGS}
             node = {**target, **siblings} if siblings and isinstance(target, dict) else target
             if siblings:
                 self.keep.append(node)
@@ -71,6 +71,8 @@ class Engine:
 
 
 _NOTHING: Schema = {"type": []}
+_NOT_SIBLINGS = frozenset({"$ref", "description", "title", "$defs", "definitions", "$schema",
+                           "$id", "$comment"})
 
 
 def diff(engine: Engine, old_raw: Any, new_raw: Any) -> list[Raw]:
