@@ -1,0 +1,1 @@
+"""Tests of the canonical layer: mappings, runtime, translate, quote."""
