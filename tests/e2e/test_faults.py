@@ -1,0 +1,152 @@
+"""Every injected fault, against the real clients over loopback HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from kling_gateways._runtime import errors
+from kling_gateways._runtime.retry import RetryPolicy
+
+from .conftest import PROVIDERS, make_async_client, make_client, request_for
+
+POLL_FAULTS = [
+    {"kind": "error", "status_code": 500},
+    {"kind": "error", "status_code": 503},
+    {"kind": "rate_limit", "retry_after": "0.01"},
+    {"kind": "drop"},
+    {"kind": "malformed"},
+    {"kind": "slow", "delay": 0.05},
+]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("fault", POLL_FAULTS, ids=lambda f: f"{f['kind']}-{f.get('status_code', '')}")
+def test_poll_faults_are_retried(fake, provider, fault):
+    gateway = fake(provider)
+    gateway.set_faults([{**fault, "op": "status", "times": 2}])
+    with make_client(provider, gateway.url) as client:
+        result = client.image_to_video.run(request_for(provider), timeout=10)
+    assert result.video_url
+    assert sum(gateway.gateway.faults.fired().values()) == 2
+    assert gateway.store.duplicates() == {}
+
+
+@pytest.mark.parametrize("provider", ["runflow", "runcomfy"])
+@pytest.mark.parametrize("kind", ["error", "drop", "malformed"])
+def test_non_idempotent_submit_is_never_resent(fake, provider, kind):
+    gateway = fake(provider)
+    gateway.set_faults([{"kind": kind, "op": "submit", "times": 1}])
+    with make_client(provider, gateway.url) as client:
+        with pytest.raises((errors.APIError, errors.APIConnectionError)):
+            client.image_to_video.submit(request_for(provider))
+    submits = [p for p in gateway.store.requests if "/runs/" not in p and "/requests/" not in p]
+    assert sum(gateway.store.requests[p] for p in submits) == 1
+
+
+@pytest.mark.parametrize("provider", ["runflow", "runcomfy"])
+def test_submit_after_429_is_retried_once_accepted(fake, provider):
+    gateway = fake(provider)
+    gateway.set_faults([{"kind": "rate_limit", "op": "submit", "times": 2, "retry_after": "0.01"}])
+    with make_client(provider, gateway.url) as client:
+        assert client.image_to_video.run(request_for(provider), timeout=10).video_url
+    assert len(gateway.store.jobs) == 1 and gateway.store.duplicates() == {}
+
+
+def test_rate_limit_error_carries_retry_after_when_retries_run_out(fake):
+    gateway = fake("runflow")
+    gateway.set_faults([{"kind": "rate_limit", "op": "submit", "times": 10, "retry_after": "7"}])
+    policy = RetryPolicy(max_retries=0)
+    with make_client("runflow", gateway.url, retry=policy) as client:
+        with pytest.raises(errors.RateLimitError) as info:
+            client.image_to_video.submit(request_for("runflow"))
+    assert info.value.retry_after == 7.0 and info.value.status_code == 429
+
+
+@pytest.mark.parametrize("kind", ["error", "drop", "malformed"])
+def test_idempotent_submit_is_retried_with_the_same_task_uuid(fake, kind):
+    gateway = fake("runware")
+    gateway.set_faults([{"kind": kind, "op": "submit", "times": 2, "after": True}])
+    with make_client("runware", gateway.url) as client:
+        result = client.image_to_video.run(request_for("runware"), timeout=10)
+    assert result.video_url
+    assert len(gateway.store.jobs) == 1
+    assert gateway.store.attempts[result.run_id] == 3  # one job, three deliveries of the task
+    assert gateway.store.duplicates() == {}
+
+
+def test_slow_response_beyond_http_timeout_raises_timeout(fake):
+    gateway = fake("runcomfy")
+    gateway.set_faults([{"kind": "slow", "op": "status", "times": 5, "delay": 1.0}])
+    policy = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.01)
+    with make_client("runcomfy", gateway.url, timeout=0.2, retry=policy) as client:
+        run = client.image_to_video.submit(request_for("runcomfy"))
+        with pytest.raises(errors.TimeoutError):
+            client.image_to_video.status(run)
+
+
+def test_server_errors_exhaust_retries_into_provider_error_with_body(fake):
+    gateway = fake("runware")
+    gateway.set_faults([{"kind": "error", "op": "status", "times": 100, "status_code": 502}])
+    with make_client("runware", gateway.url) as client:
+        run = client.image_to_video.submit(request_for("runware"))
+        with pytest.raises(errors.ProviderError) as info:
+            client.image_to_video.status(run)
+    assert info.value.status_code == 502
+    assert info.value.body == {"errors": [{"message": "internal error (injected fault)"}]}
+    assert info.value.message == "internal error (injected fault)"
+
+
+@pytest.mark.parametrize("provider", ["runflow", "runcomfy"])
+def test_never_completing_run_times_out_and_is_cancelled(fake, provider):
+    gateway = fake(provider)
+    gateway.set_faults([{"kind": "never_complete", "op": "submit"}])
+    with make_client(provider, gateway.url) as client:
+        with pytest.raises(errors.TimeoutError) as info:
+            client.image_to_video.run(request_for(provider), timeout=0.2)
+    assert info.value.cancelled is True
+    (job,) = gateway.store.jobs.values()
+    assert job.final == "cancelled" and info.value.run_id == job.id
+
+
+def test_wait_timeout_can_leave_the_run_alone(fake):
+    gateway = fake("runflow")
+    gateway.set_faults([{"kind": "never_complete", "op": "submit"}])
+    with make_client("runflow", gateway.url) as client:
+        run = client.image_to_video.submit(request_for("runflow"))
+        with pytest.raises(errors.TimeoutError) as info:
+            client.image_to_video.wait(run, timeout=0.1, cancel_on_timeout=False)
+    assert info.value.cancelled is False
+    assert gateway.store.jobs[run.id].final is None
+
+
+def test_runware_timeout_cannot_cancel(fake):
+    gateway = fake("runware")
+    gateway.set_faults([{"kind": "never_complete", "op": "submit"}])
+    with make_client("runware", gateway.url) as client:
+        with pytest.raises(errors.TimeoutError) as info:
+            client.image_to_video.run(request_for("runware"), timeout=0.1)
+    assert info.value.cancelled is False
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_async_faults_and_timeout(fake, provider):
+    gateway = fake(provider)
+    gateway.set_faults(
+        [
+            {"kind": "error", "op": "status", "times": 1},
+            {"kind": "drop", "op": "status", "times": 1},
+            {"kind": "malformed", "op": "status", "times": 1},
+        ]
+    )
+    async with make_async_client(provider, gateway.url) as client:
+        assert (await client.image_to_video.run(request_for(provider), timeout=10)).video_url
+        gateway.set_faults([{"kind": "never_complete", "op": "submit"}])
+        with pytest.raises(errors.TimeoutError) as info:
+            await client.image_to_video.run(request_for(provider, 1), timeout=0.1)
+    assert info.value.cancelled is (provider != "runware")
+
+
+def test_connection_refused_is_a_connection_error():
+    with make_client("runflow", "http://127.0.0.1:9", retry=RetryPolicy(max_retries=1)) as client:
+        with pytest.raises(errors.APIConnectionError):
+            client.image_to_video.status("some-run")
