@@ -1,0 +1,120 @@
+"""`kling-codegen translate` and `quote` over a freshly generated kling_gateways."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import SCHEMAS
+
+KLING = Path(sys.executable).with_name("kling-codegen")
+I2V = {
+    "prompt": "@Element1 rides at dusk",
+    "start_image": "https://x.test/a.png",
+    "duration": 10,
+    "cfg_scale": 0.4,
+    "elements": [{"frontal_image": "https://x.test/f.png"}],
+}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gen")
+    cmd = [str(KLING), "generate", "--schemas", str(SCHEMAS), "--out", str(out)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def _run(
+    generated: Path, tmp_path: Path, *args: str, request: Any = None
+) -> subprocess.CompletedProcess[str]:
+    files = []
+    if request is not None:
+        path = tmp_path / "request.json"
+        path.write_text(request if isinstance(request, str) else json.dumps(request))
+        files.append(str(path))
+    env = {**os.environ, "PYTHONPATH": str(generated)}
+    return subprocess.run(
+        [str(KLING), *args, *files], capture_output=True, text=True, check=False, env=env
+    )
+
+
+@pytest.mark.slow
+def test_translate_prints_the_payload_and_warnings(generated: Path, tmp_path: Path) -> None:
+    done = _run(generated, tmp_path, "translate", "--to", "runware/image-to-video", request=I2V)
+    assert done.returncode == 0, done.stderr
+    task = json.loads(done.stdout)[0]
+    assert task["positivePrompt"] == "<<<element_1>>> rides at dusk"
+    assert task["inputs"]["frameImages"] == [{"image": "https://x.test/a.png", "frame": "first"}]
+    assert done.stderr.startswith("warning: cfg_scale: dropped")
+
+
+@pytest.mark.slow
+def test_translate_exit_codes(generated: Path, tmp_path: Path) -> None:
+    shots = {"start_image": "https://x.test/a.png", "multi_prompt": [{"prompt": "x"}]}
+    refused = _run(
+        generated, tmp_path, "translate", "--to", "runware/image-to-video", request=shots
+    )
+    assert (
+        refused.returncode == 1
+        and "multi_prompt: runware/image-to-video cannot express it" in refused.stderr
+    )
+    too_many = {**I2V, "elements": [{"frontal_image": "https://x.test/f.png"}] * 4}
+    rejected = _run(
+        generated, tmp_path, "translate", "--to", "runware/image-to-video", request=too_many
+    )
+    assert (
+        rejected.returncode == 1
+        and "elements: runware/image-to-video cannot express it" in rejected.stderr
+    )
+    assert _run(generated, tmp_path, "translate", "--to", "nope/x", request=I2V).returncode == 2
+    assert (
+        _run(
+            generated, tmp_path, "translate", "--to", "runware/image-to-video", request="{oops"
+        ).returncode
+        == 2
+    )
+    assert (
+        _run(
+            generated, tmp_path, "translate", "--to", "runware/image-to-video", "/nonexistent.json"
+        ).returncode
+        == 2
+    )
+
+
+@pytest.mark.slow
+def test_quote_json_lists_acceptance_and_price(generated: Path, tmp_path: Path) -> None:
+    done = _run(
+        generated, tmp_path, "quote", "--format", "json", request={**I2V, "generate_audio": False}
+    )
+    assert done.returncode == 0, done.stderr
+    quotes = {q["target"]: q for q in json.loads(done.stdout)["quotes"]}
+    assert set(quotes) == {
+        "runcomfy/image-to-video",
+        "runflow/image-to-video",
+        "runware/image-to-video",
+    }
+    assert quotes["runflow/image-to-video"]["price"]["total"] == pytest.approx(1.12)
+    assert quotes["runcomfy/image-to-video"]["price"]["known"] is False
+    runware = quotes["runware/image-to-video"]
+    assert runware["accepts"] is False and runware["reasons"][0].startswith("generate_audio:")
+
+
+@pytest.mark.slow
+def test_quote_text(generated: Path, tmp_path: Path) -> None:
+    done = _run(generated, tmp_path, "quote", request={"prompt": "a storm", "duration": 5})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "text-to-video, 5 s, audio on"
+    assert any(
+        "runflow/text-to-video" in ln and "price unknown (no price documented with audio on)" in ln
+        for ln in lines
+    )
+    assert any("runware/text-to-video" in ln and "$0.560" in ln for ln in lines)
