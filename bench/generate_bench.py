@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import CLI, REPO, VENV_BIN, median, quick, record, repeats, run_cmd, spread
+from bench.run import CLI, REPO, VENV_BIN, median, quick, record, repeats, run_cmd, spread
 
 SPLIT_PROBE = """
 import json, sys, time

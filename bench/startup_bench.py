@@ -10,7 +10,7 @@ import json
 import re
 import sys
 
-from bench import CLI, median, record, repeats, run_cmd, spread
+from bench.run import CLI, median, record, repeats, run_cmd, spread
 
 HEAVY = (
     "datamodel_code_generator",
