@@ -20,7 +20,9 @@ POLL_FAULTS = [
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-@pytest.mark.parametrize("fault", POLL_FAULTS, ids=lambda f: f"{f['kind']}-{f.get('status_code', '')}")
+@pytest.mark.parametrize(
+    "fault", POLL_FAULTS, ids=lambda f: f"{f['kind']}-{f.get('status_code', '')}"
+)
 def test_poll_faults_are_retried(fake, provider, fault):
     gateway = fake(provider)
     gateway.set_faults([{**fault, "op": "status", "times": 2}])
@@ -36,9 +38,11 @@ def test_poll_faults_are_retried(fake, provider, fault):
 def test_non_idempotent_submit_is_never_resent(fake, provider, kind):
     gateway = fake(provider)
     gateway.set_faults([{"kind": kind, "op": "submit", "times": 1}])
-    with make_client(provider, gateway.url) as client:
-        with pytest.raises((errors.APIError, errors.APIConnectionError)):
-            client.image_to_video.submit(request_for(provider))
+    with (
+        make_client(provider, gateway.url) as client,
+        pytest.raises((errors.APIError, errors.APIConnectionError)),
+    ):
+        client.image_to_video.submit(request_for(provider))
     submits = [p for p in gateway.store.requests if "/runs/" not in p and "/requests/" not in p]
     assert sum(gateway.store.requests[p] for p in submits) == 1
 
@@ -56,9 +60,11 @@ def test_rate_limit_error_carries_retry_after_when_retries_run_out(fake):
     gateway = fake("runflow")
     gateway.set_faults([{"kind": "rate_limit", "op": "submit", "times": 10, "retry_after": "7"}])
     policy = RetryPolicy(max_retries=0)
-    with make_client("runflow", gateway.url, retry=policy) as client:
-        with pytest.raises(errors.RateLimitError) as info:
-            client.image_to_video.submit(request_for("runflow"))
+    with (
+        make_client("runflow", gateway.url, retry=policy) as client,
+        pytest.raises(errors.RateLimitError) as info,
+    ):
+        client.image_to_video.submit(request_for("runflow"))
     assert info.value.retry_after == 7.0 and info.value.status_code == 429
 
 
@@ -100,9 +106,8 @@ def test_server_errors_exhaust_retries_into_provider_error_with_body(fake):
 def test_never_completing_run_times_out_and_is_cancelled(fake, provider):
     gateway = fake(provider)
     gateway.set_faults([{"kind": "never_complete", "op": "submit"}])
-    with make_client(provider, gateway.url) as client:
-        with pytest.raises(errors.TimeoutError) as info:
-            client.image_to_video.run(request_for(provider), timeout=0.2)
+    with make_client(provider, gateway.url) as client, pytest.raises(errors.TimeoutError) as info:
+        client.image_to_video.run(request_for(provider), timeout=0.2)
     assert info.value.cancelled is True
     (job,) = gateway.store.jobs.values()
     assert job.final == "cancelled" and info.value.run_id == job.id
@@ -122,9 +127,8 @@ def test_wait_timeout_can_leave_the_run_alone(fake):
 def test_runware_timeout_cannot_cancel(fake):
     gateway = fake("runware")
     gateway.set_faults([{"kind": "never_complete", "op": "submit"}])
-    with make_client("runware", gateway.url) as client:
-        with pytest.raises(errors.TimeoutError) as info:
-            client.image_to_video.run(request_for("runware"), timeout=0.1)
+    with make_client("runware", gateway.url) as client, pytest.raises(errors.TimeoutError) as info:
+        client.image_to_video.run(request_for("runware"), timeout=0.1)
     assert info.value.cancelled is False
 
 
@@ -147,6 +151,8 @@ async def test_async_faults_and_timeout(fake, provider):
 
 
 def test_connection_refused_is_a_connection_error():
-    with make_client("runflow", "http://127.0.0.1:9", retry=RetryPolicy(max_retries=1)) as client:
-        with pytest.raises(errors.APIConnectionError):
-            client.image_to_video.status("some-run")
+    with (
+        make_client("runflow", "http://127.0.0.1:9", retry=RetryPolicy(max_retries=1)) as client,
+        pytest.raises(errors.APIConnectionError),
+    ):
+        client.image_to_video.status("some-run")

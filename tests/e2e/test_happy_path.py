@@ -101,9 +101,11 @@ def test_text_to_video_runflow(fake):
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_invalid_request_raises_before_any_http_call(fake, provider):
     gateway = fake(provider)
-    with make_client(provider, gateway.url) as client:
-        with pytest.raises(errors.ValidationError) as info:
-            client.image_to_video.submit({"nope": 1})
+    with (
+        make_client(provider, gateway.url) as client,
+        pytest.raises(errors.ValidationError) as info,
+    ):
+        client.image_to_video.submit({"nope": 1})
     assert info.value.issues and all(i.pointer is not None for i in info.value.issues)
     assert sum(gateway.store.requests.values()) == 0
 
@@ -122,9 +124,11 @@ def test_provider_rejection_is_a_bad_request_error_with_body(fake):
 
 def test_wrong_key_is_an_authentication_error(fake):
     gateway = fake("runflow", api_key="the-right-key")
-    with make_client("runflow", gateway.url, api_key="wrong") as client:
-        with pytest.raises(errors.AuthenticationError) as info:
-            client.image_to_video.submit(request_for("runflow"))
+    with (
+        make_client("runflow", gateway.url, api_key="wrong") as client,
+        pytest.raises(errors.AuthenticationError) as info,
+    ):
+        client.image_to_video.submit(request_for("runflow"))
     assert info.value.status_code == 401
 
 
@@ -148,8 +152,10 @@ def test_key_from_environment(fake, monkeypatch):
 def test_failed_run_raises_run_failed(fake):
     gateway = fake("runflow", faults=[])
     gateway.set_faults([{"kind": "fail_run", "op": "submit"}])
-    with make_client("runflow", gateway.url) as client:
-        with pytest.raises(errors.RunFailedError) as info:
-            client.image_to_video.run(request_for("runflow"), timeout=10)
+    with (
+        make_client("runflow", gateway.url) as client,
+        pytest.raises(errors.RunFailedError) as info,
+    ):
+        client.image_to_video.run(request_for("runflow"), timeout=10)
     assert info.value.run.status == "failed"
     assert info.value.run.provider_status == "failed"
