@@ -118,3 +118,45 @@ def test_quote_text(generated: Path, tmp_path: Path) -> None:
         for ln in lines
     )
     assert any("runware/text-to-video" in ln and "$0.560" in ln for ln in lines)
+
+
+CLIENT_SCRIPT = """
+import json, httpx
+from kling_gateways import canonical
+seen = []
+def handler(req):
+    seen.append({"path": req.url.path, "body": json.loads(req.content)})
+    return httpx.Response(200, json={"video": {"url": "https://cdn.test/v.mp4"}})
+http = httpx.Client(transport=httpx.MockTransport(handler))
+request = {"prompt": "a cat", "start_image": "https://x.test/a.png", "duration": 10}
+with canonical.Client(provider="runflow", api_key="k", http_client=http) as client:
+    result, warnings = client.run(request, version="2026-04-05")
+    try:
+        element = {"frontal_image": "https://x.test/e.png", "voice": "v"}
+        client.run({**request, "elements": [element]})
+    except canonical.TranslationError as exc:
+        refused = exc.field
+print(json.dumps({"result": result, "warnings": warnings, "seen": seen, "refused": refused}))
+"""
+
+
+@pytest.mark.slow
+def test_client_runs_a_canonical_request_through_the_generated_client(generated: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(generated)}
+    done = subprocess.run(
+        [sys.executable, "-c", CLIENT_SCRIPT], capture_output=True, text=True, check=False, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["seen"] == [
+        {
+            "path": "/v1/run/kuaishou/kling-video/v3/pro/image-to-video",
+            "body": {
+                "prompt": "a cat",
+                "start_image_url": "https://x.test/a.png",
+                "duration": "10",
+            },
+        }
+    ]
+    assert report["result"]["video_url"] == "https://cdn.test/v.mp4"
+    assert report["refused"] == "elements[0].voice"  # refused before any HTTP call
