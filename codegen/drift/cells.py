@@ -1,0 +1,250 @@
+"""One cell of the matrix: how one provider endpoint spells one canonical request field.
+
+Everything comes from the mapping (`to` path, transforms, unsupported policies) and the
+provider's normalized request schema, walked along that path. Nested canonical fields
+(`elements.frontal_image`, `multi_prompt.duration`) get cells of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from codegen.drift.facts import VALUE_TRANSFORMS, node_facts, show
+from codegen.drift.walk import Node, items, prop, required_status
+
+# How the canonical request references elements in prompts (DESIGN.md, canonical names);
+# the `element_refs` transform rewrites this syntax into the provider's.
+CANONICAL_ELEMENT_REF = "@Element{n}"
+
+
+@dataclass
+class Target:
+    """One provider endpoint's request side, ready to be walked."""
+
+    key: str  # provider/endpoint
+    body: Node | None  # the translated body, inside the envelope
+    prefix: str  # the envelope as a path prefix ("input.", "[].")
+    readings: Sequence[tuple[str, str]]  # (pointer into request.json, text)
+    price: str
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    fields: Mapping[str, Any] = field(default_factory=dict)  # the mapping's request fields
+
+
+@dataclass
+class Walk:
+    """Where a canonical value ends up while its transforms are followed."""
+
+    node: Node | None
+    name: str
+    required: str
+    conversions: list[str] = field(default_factory=list)
+    semantics: list[str] = field(default_factory=list)
+    qualifiers: list[str] = field(default_factory=list)
+    items_node: Node | None = None  # the provider array a canonical list maps to
+    sub_fields: Mapping[str, Any] | None = None  # `object` transform fields for list items
+    lookup: Mapping[str, Any] | None = None
+
+
+def unsupported_cell(spec: Mapping[str, Any] | None, *, price: str) -> dict[str, Any]:
+    if spec is None:
+        return {
+            "supported": False,
+            "policy": "unmapped",
+            "reason": "not in the mapping",
+            "price": price,
+        }
+    cell = {"supported": False, "policy": spec["unsupported"], "price": price}
+    if "only" in spec:
+        cell["only"] = list(spec["only"])
+    if "reason" in spec:
+        cell["reason"] = spec["reason"]
+    return cell
+
+
+def request_cells(canonical: Mapping[str, Node], target: Target) -> dict[str, dict[str, Any]]:
+    """{canonical field (dotted for nested): cell} for every canonical field given."""
+    cells: dict[str, dict[str, Any]] = {}
+    for name, canon in canonical.items():
+        spec = target.fields.get(name)
+        if spec is None or "unsupported" in spec:
+            cells[name] = unsupported_cell(spec, price=target.price)
+            cells.update(_nested_unsupported(name, canon, spec, target))
+            continue
+        walk = _walk(target, spec, sibling_index=_sibling_index(target.fields, name))
+        cells[name] = _cell(target, walk, sent_default=target.defaults.get(name))
+        cells.update(_nested(name, canon, walk, target))
+    return cells
+
+
+def _sibling_index(fields: Mapping[str, Any], name: str) -> int:
+    """Position of a field among those appending to the same provider list (0 = first)."""
+    to = fields[name].get("to", "")
+    if not to.endswith("[]"):
+        return 0
+    same = [k for k, v in fields.items() if v.get("to") == to]
+    return same.index(name)
+
+
+def _walk(target: Target, spec: Mapping[str, Any], *, sibling_index: int) -> Walk:
+    walk = _locate(target.body, spec["to"], sibling_index=sibling_index)
+    for step in spec.get("transforms") or []:
+        _apply(walk, step)
+    return walk
+
+
+def _locate(body: Node | None, to: str, *, sibling_index: int) -> Walk:
+    if to == ".":
+        return Walk(node=body, name=".", required="no")
+    append = to.endswith("[]")
+    keys = to.removesuffix("[]").split(".")
+    node, statuses = body, []
+    for key in keys:
+        found = prop(node, key) if node is not None else None
+        node = found[0] if found else None
+        statuses.append(found[1] if found else "no")
+    if append and node is not None:
+        statuses[-1] = _append_status(node, statuses[-1], sibling_index)
+        node = items(node)
+    return Walk(node=node, name=to, required=_combine(statuses))
+
+
+def _append_status(array: Node, status: str, index: int) -> str:
+    """A value appended to a required list is required if it fills one of its minItems."""
+    return status if index < int(array.schema.get("minItems", 0)) else "no"
+
+
+def _combine(statuses: Sequence[str]) -> str:
+    if "no" in statuses:
+        return "no"
+    return "conditional" if "conditional" in statuses else "yes"
+
+
+def _apply(walk: Walk, step: Mapping[str, Any]) -> None:
+    name = step["name"]
+    if name in VALUE_TRANSFORMS:
+        walk.conversions.append(name)
+    elif name == "element_refs":
+        walk.semantics.append(f"prompt references elements as {step['format']}")
+    elif name == "wrap":
+        _wrap(walk, step)
+    elif name == "list":
+        walk.semantics.append("sent as a one-item list")
+        walk.name += "[]"
+        walk.node = items(walk.node) if walk.node else None
+    elif name == "lookup":
+        walk.lookup = step["table"]
+    elif name == "each":
+        _each(walk, step)
+
+
+def _wrap(walk: Walk, step: Mapping[str, Any]) -> None:
+    found = prop(walk.node, step["key"]) if walk.node else None
+    walk.node = found[0] if found else None
+    walk.name += f".{step['key']}"
+    walk.qualifiers.extend(f"{k}={show(v)}" for k, v in sorted((step.get("with") or {}).items()))
+
+
+def _each(walk: Walk, step: Mapping[str, Any]) -> None:
+    walk.items_node = walk.node
+    walk.node = items(walk.node) if walk.node else None
+    for inner in step.get("transforms") or []:
+        if inner["name"] == "object":
+            walk.sub_fields = inner.get("fields") or {}
+            if "index" in inner:
+                index = inner["index"]
+                walk.semantics.append(f"each item gets {index['to']}={index['format']}")
+        elif inner["name"] in VALUE_TRANSFORMS:
+            walk.conversions.append(inner["name"])
+
+
+def _cell(target: Target, walk: Walk, *, sent_default: Any) -> dict[str, Any]:
+    name = walk.name + "".join(f" ({q})" for q in walk.qualifiers)
+    cell: dict[str, Any] = {"supported": True, "name": name, "wire": target.prefix + name}
+    if walk.lookup is not None:
+        return _lookup_cell(cell, target, walk)
+    if walk.node is None:
+        cell["problem"] = f"mapped to {walk.name}, which the request schema does not define"
+        cell["price"] = target.price
+        return cell
+    cell.update(node_facts(walk.node, walk.conversions))
+    if walk.items_node is not None:
+        cell.pop("items", None)
+        cell.update({k: v for k, v in node_facts(walk.items_node).items() if k == "items"})
+    cell["required"] = walk.required
+    return _finish(cell, target, walk, sent_default)
+
+
+def _finish(cell: dict[str, Any], target: Target, walk: Walk, sent_default: Any) -> dict[str, Any]:
+    if walk.conversions:
+        cell["transforms"] = list(walk.conversions)
+    if sent_default is not None:
+        cell["sent_default"] = sent_default
+    cell["semantics"] = sorted(walk.semantics)
+    node = walk.items_node or walk.node
+    cell["readings"] = _readings(target, node.pointer if node else None)
+    cell["price"] = target.price
+    return cell
+
+
+def _lookup_cell(cell: dict[str, Any], target: Target, walk: Walk) -> dict[str, Any]:
+    table = walk.lookup or {}
+    keys = sorted({k for v in table.values() if isinstance(v, dict) for k in v})
+    if walk.name == "." and keys and walk.node is not None:
+        cell["name"] = cell["name"].removesuffix(".") + " + ".join(keys)
+        cell["wire"] = target.prefix + " + ".join(keys)
+        found = [prop(walk.node, k) for k in keys]
+        cell["type"] = "|".join(sorted({node_facts(f[0])["type"] for f in found if f})) or "any"
+        cell["required"] = _combine([f[1] if f else "no" for f in found])
+    else:
+        cell.update(node_facts(walk.node) if walk.node else {"type": "any"})
+        cell["required"] = walk.required
+    cell["enum"] = sorted(table)
+    pairs = "; ".join(f"{k} -> {show(v)}" for k, v in sorted(table.items()))
+    walk.semantics.append(f"value looked up: {pairs}")
+    return _finish(cell, target, walk, None)
+
+
+def _readings(target: Target, ptr: str | None) -> list[str]:
+    if ptr is None:
+        return []
+    return [text for p, text in target.readings if p == ptr or p.startswith(ptr + "/")]
+
+
+def _nested(name: str, canon: Node, walk: Walk, target: Target) -> dict[str, dict[str, Any]]:
+    subs = _canonical_subfields(canon)
+    if not subs:
+        return {}
+    fields = walk.sub_fields if walk.sub_fields is not None else {k: {"to": k} for k in subs}
+    inner = Target(
+        key=target.key,
+        body=walk.node,
+        prefix=f"{target.prefix}{walk.name}[].",
+        readings=target.readings,
+        price=target.price,
+        fields=fields,
+    )
+    return {f"{name}.{k}": v for k, v in request_cells(subs, inner).items()}
+
+
+def _nested_unsupported(
+    name: str, canon: Node, spec: Mapping[str, Any] | None, target: Target
+) -> dict[str, dict[str, Any]]:
+    cell = unsupported_cell(spec, price=target.price)
+    cell.update(policy="parent", reason=f"{name} is not a field")
+    return {f"{name}.{k}": dict(cell) for k in _canonical_subfields(canon)}
+
+
+def _canonical_subfields(canon: Node) -> dict[str, Node]:
+    """The properties of a canonical list's items (or object), in schema order."""
+    item = items(canon) if canon.schema.get("type") == "array" else canon
+    if item is None or not isinstance(item.schema.get("properties"), dict):
+        return {}
+    return {k: prop(item, k)[0] for k in item.schema["properties"] if prop(item, k)}  # type: ignore[index]
+
+
+def canonical_facts(canon: Node, parent: Node, key: str) -> dict[str, Any]:
+    facts = node_facts(canon)
+    facts["required"] = required_status(parent.schema, key)
+    return facts
