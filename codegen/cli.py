@@ -21,7 +21,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "generate": ("codegen.commands.generate:generate", "Regenerate generated/ from schemas/."),
     "validate": ("codegen.commands.validate:validate", "Validate a payload for PROVIDER/ENDPOINT."),
     "translate": ("codegen.commands.translate:translate", "Translate a canonical request."),
-    "quote": ("codegen.commands.translate:quote", "Which gateways accept a request, at what price."),
+    "quote": (
+        "codegen.commands.translate:quote",
+        "Which gateways accept a request, at what price.",
+    ),
     "diff": ("codegen.diff.cli:diff", "Classify changes between two schema versions."),
     "drift": ("codegen.drift.cli:drift", "Cross-provider drift report per canonical field."),
     "fake-gateway": ("codegen.fake.cli:fake_gateway", "Run a local fake gateway for a provider."),
@@ -56,7 +59,7 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turn our errors into messages and exit codes."""
-    from codegen.errors import KlingCodegenError
+    from codegen.errors import KlingCodegenError, SchemaError
 
     try:
         result: Any = cli.main(args=argv, prog_name="kling-codegen", standalone_mode=False)
@@ -68,6 +71,15 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
+    except SchemaError as exc:
+        for line in exc.lines():
+            click.echo(line, err=True)
+        count = len(exc.problems)
+        click.echo(
+            f"error: {count} problem{'s' if count != 1 else ''} in the input; nothing was written",
+            err=True,
+        )
+        sys.exit(exc.exit_code)
     except KlingCodegenError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

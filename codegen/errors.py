@@ -1,10 +1,10 @@
 """Errors the generator reports. Each points into the data, like a compiler's.
 
-    KlingCodegenError
-    ├── InputError            bad input the user gave us (exit 2)
-    │   ├── SchemaError       a catalog file is malformed: `file#/pointer: message`
-    │   └── UsageError        a CLI argument names nothing we know
-    └── OutputError           the output folder cannot be written safely
+KlingCodegenError
+├── InputError            bad input the user gave us (exit 2)
+│   ├── SchemaError       a catalog file is malformed: `file#/pointer: message`
+│   └── UsageError        a CLI argument names nothing we know
+└── OutputError           the output folder cannot be written safely
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codegen.catalog import load_catalog
+from codegen.catalog import Catalog, SourceFile, load_catalog
+from codegen.errors import SchemaError
 from codegen.plan import plan
 from codegen.render.format import format_python
-from codegen.render.output import with_header
+from codegen.render.output import Context, with_header
 
 OWNED_LIST = ".kling-codegen-files"
 
@@ -15,10 +16,33 @@ OWNED_LIST = ".kling-codegen-files"
 def generate(schemas: Path) -> dict[str, str]:
     """Load, normalize, plan and render the catalog at `schemas`; nothing is written."""
     catalog = load_catalog(schemas)
-    files = {output.path: with_header(output) for output in plan(catalog)}
+    ctx = Context(catalog)
+    normalize_all(ctx)
+    files = {output.path: with_header(output) for output in plan(ctx)}
     files = format_python(files)
     files[OWNED_LIST] = owned_list(files)
     return dict(sorted(files.items()))
+
+
+def normalize_all(ctx: Context) -> None:
+    """Normalize every schema up front, so that all problems are reported in one go."""
+    problems: list[tuple[str, str, str]] = []
+    for source in schema_files(ctx.catalog):
+        try:
+            ctx.normalized(source)
+        except SchemaError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        root = ctx.catalog.root.as_posix()
+        raise SchemaError([(f"{root}/{file}", ptr, msg) for file, ptr, msg in problems])
+
+
+def schema_files(catalog: Catalog) -> list[SourceFile]:
+    found = [s for files in catalog.canonical.values() for s in files.values()]
+    for endpoint in catalog.endpoints():
+        for version in endpoint.versions.values():
+            found.extend(version.schemas.values())
+    return found
 
 
 def owned_list(files: dict[str, str]) -> str:

@@ -5,14 +5,12 @@ Nothing is rendered here: each Output carries a `build` closure, called by `gene
 
 from __future__ import annotations
 
-from codegen.catalog import Catalog
 from codegen.render import docs, package
 from codegen.render.output import Context, Output
 
 
-def plan(catalog: Catalog) -> list[Output]:
+def plan(ctx: Context) -> list[Output]:
     """Every file `generate` produces, sorted by path."""
-    ctx = Context(catalog)
     outputs = [*package.outputs(ctx), *docs.outputs(ctx)]
     paths = [o.path for o in outputs]
     clashes = sorted({p for p in paths if paths.count(p) > 1})

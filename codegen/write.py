@@ -54,8 +54,12 @@ def owned(out: Path) -> list[str]:
     listing = out / OWNED_LIST
     if not listing.is_file():
         return []
-    names = [line for line in listing.read_text("utf-8").splitlines() if line and not line.startswith("#")]
-    return sorted(n for n in names if _safe(n) and (out / n).is_file()) + [OWNED_LIST]
+    names = [
+        line
+        for line in listing.read_text("utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    return [*sorted(n for n in names if _safe(n) and (out / n).is_file()), OWNED_LIST]
 
 
 def _safe(rel: str) -> bool:
@@ -99,7 +103,7 @@ def _assemble(staging: Path, out: Path, files: dict[str, str]) -> None:
 
 
 def _all_files(root: Path) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         found.extend(Path(dirpath) / f for f in sorted(filenames))

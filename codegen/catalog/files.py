@@ -47,7 +47,9 @@ def _parse_json(rel: str, text: str) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise SchemaError.at(rel, [], f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise SchemaError.at(
+            rel, [], f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
     except ValueError as exc:
         raise SchemaError.at(rel, [], f"invalid JSON: {exc}") from None
 

@@ -133,7 +133,11 @@ def _load_endpoints(
 
 
 def _load_endpoint(
-    loader: _Loader, folder: Path, manifest: SourceFile, spec: dict[str, Any], meta: dict[str, SourceFile]
+    loader: _Loader,
+    folder: Path,
+    manifest: SourceFile,
+    spec: dict[str, Any],
+    meta: dict[str, SourceFile],
 ) -> Endpoint:
     provider, name = folder.parent.name, folder.name
     where = f"/endpoints/{name}"
@@ -164,10 +168,16 @@ def _load_version(
     loader: _Loader, folder: Path, provider: str, endpoint: str, meta: dict[str, SourceFile]
 ) -> Version:
     loader.add(checks.name_problem(loader.rel(folder), folder.name, what="version"))
-    files = {kind: loader.read(folder / f"{kind}.json") for kind in SCHEMA_KINDS if (folder / f"{kind}.json").is_file()}
+    files = {
+        kind: loader.read(folder / f"{kind}.json")
+        for kind in SCHEMA_KINDS
+        if (folder / f"{kind}.json").is_file()
+    }
     if "request" not in files:
         loader.add((loader.rel(folder), "", "version folder has no request.json"))
-    provenance = loader.read(folder / "provenance.yaml") if (folder / "provenance.yaml").is_file() else None
+    provenance = (
+        loader.read(folder / "provenance.yaml") if (folder / "provenance.yaml").is_file() else None
+    )
     if provenance is not None:
         loader.problems.extend(checks.against_meta(provenance, meta.get("provenance")))
     examples = {p.stem: loader.read(p) for p in sorted((folder / "examples").glob("*.json"))}

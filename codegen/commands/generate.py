@@ -8,9 +8,27 @@ import click
 
 
 @click.command()
-@click.option("--schemas", "schemas", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True, help="The schema catalog.")
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("generated"), show_default=True, help="The output folder.")
-@click.option("--check", is_flag=True, help="Write nothing; list stale, missing and extra files; exit 1 if any.")
+@click.option(
+    "--schemas",
+    "schemas",
+    type=click.Path(path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="The schema catalog.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=Path("generated"),
+    show_default=True,
+    help="The output folder.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; list stale, missing and extra files; exit 1 if any.",
+)
 def generate(*, schemas: Path, out: Path, check: bool) -> int:
     """Regenerate the output folder from the schema catalog."""
     from codegen.generate import generate as run
@@ -19,7 +37,11 @@ def generate(*, schemas: Path, out: Path, check: bool) -> int:
     files = run(schemas)
     if check:
         changes = compare(out, files)
-        for label, paths in (("stale", changes.stale), ("missing", changes.missing), ("extra", changes.extra)):
+        for label, paths in (
+            ("stale", changes.stale),
+            ("missing", changes.missing),
+            ("extra", changes.extra),
+        ):
             for path in paths:
                 click.echo(f"{label}: {(out / path).as_posix()}")
         if changes:
@@ -28,6 +50,8 @@ def generate(*, schemas: Path, out: Path, check: bool) -> int:
         click.echo(f"{len(files)} files up to date in {out.as_posix()}")
         return 0
     changes = write(out, files)
-    counts = f"{len(changes.missing)} new, {len(changes.stale)} changed, {len(changes.extra)} removed"
+    counts = (
+        f"{len(changes.missing)} new, {len(changes.stale)} changed, {len(changes.extra)} removed"
+    )
     click.echo(f"{len(files)} files in {out.as_posix()} ({counts})")
     return 0

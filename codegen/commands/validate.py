@@ -7,6 +7,7 @@ Exit 0 when the payload is valid for the provider's current schema, 1 with every
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +19,39 @@ from codegen.errors import UsageError
 @click.command()
 @click.argument("target")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--kind", type=click.Choice(["request", "response", "status", "callback"]), default="request", show_default=True, help="Which body the payload is.")
-@click.option("--version", "version", default=None, help="Schema version (default: the current one).")
-@click.option("--schemas", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True)
-def validate(*, target: str, file: Path, fmt: str, kind: str, version: str | None, schemas: Path) -> int:
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["request", "response", "status", "callback"]),
+    default="request",
+    show_default=True,
+    help="Which body the payload is.",
+)
+@click.option(
+    "--version", "version", default=None, help="Schema version (default: the current one)."
+)
+@click.option(
+    "--schemas", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True
+)
+def validate(
+    *, target: str, file: Path, fmt: str, kind: str, version: str | None, schemas: Path
+) -> int:
     """Validate FILE (JSON; - for stdin) as a body for TARGET, e.g. runware/image-to-video."""
     from codegen.catalog import load_catalog
 
     catalog = load_catalog(schemas)
     chosen = _version(catalog, target, version)
     if kind not in chosen.schemas:
-        raise UsageError(f"{target} version {chosen.version} has no {kind} schema (has: {', '.join(sorted(chosen.schemas))})")
+        raise UsageError(
+            f"{target} version {chosen.version} has no {kind} schema (has: {', '.join(sorted(chosen.schemas))})"
+        )
     payload = _read_payload(file)
     issues = _issues(chosen.schemas[kind], payload)
-    _report(target=target, version=chosen.version, kind=kind, issues=issues, fmt=fmt, file=str(file))
+    _report(
+        target=target, version=chosen.version, kind=kind, issues=issues, fmt=fmt, file=str(file)
+    )
     return 1 if issues else 0
 
 
@@ -44,19 +63,23 @@ def _version(catalog: Any, target: str, version: str | None) -> Any:
         raise UsageError(f"unknown target {target!r}; known: {known}") from None
     chosen = version or endpoint.current
     if chosen not in endpoint.versions:
-        raise UsageError(f"{target} has no version {chosen!r}; versions: {', '.join(endpoint.versions)}")
+        raise UsageError(
+            f"{target} has no version {chosen!r}; versions: {', '.join(endpoint.versions)}"
+        )
     return endpoint.versions[chosen]
 
 
 def _read_payload(file: Path) -> Any:
     try:
-        text = click.get_text_stream("stdin").read() if str(file) == "-" else file.read_text("utf-8")
+        text = sys.stdin.read() if str(file) == "-" else file.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{file}: cannot read: {exc}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{file}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise UsageError(
+            f"{file}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
 
 
 def _issues(source: Any, payload: Any) -> list[tuple[str, str]]:
@@ -70,10 +93,18 @@ def _issues(source: Any, payload: Any) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def _report(*, target: str, version: str, kind: str, issues: list[tuple[str, str]], fmt: str, file: str) -> None:
+def _report(
+    *, target: str, version: str, kind: str, issues: list[tuple[str, str]], fmt: str, file: str
+) -> None:
     if fmt == "json":
         errors = [{"pointer": p, "message": m} for p, m in issues]
-        doc = {"target": target, "version": version, "kind": kind, "valid": not issues, "errors": errors}
+        doc = {
+            "target": target,
+            "version": version,
+            "kind": kind,
+            "valid": not issues,
+            "errors": errors,
+        }
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     if not issues:

@@ -10,7 +10,13 @@ from codegen.errors import SchemaError, pointer
 from codegen.normalize.walk import Path, transform
 
 # Non-standard type names seen in provider schemas, and what they mean.
-TYPE_ALIASES = {"float": "number", "double": "number", "int": "integer", "bool": "boolean", "str": "string"}
+TYPE_ALIASES = {
+    "float": "number",
+    "double": "number",
+    "int": "integer",
+    "bool": "boolean",
+    "str": "string",
+}
 JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
 # Formats defined by JSON Schema 2020-12 (section 7.3); others are provider-specific hints.
 STANDARD_FORMATS = {
@@ -47,7 +53,11 @@ def normalize_schema(source: SourceFile) -> Normalized:
 
 
 def _fix_type(
-    file: str, path: Path, node: dict[str, Any], notes: list[str], problems: list[tuple[str, str, str]]
+    file: str,
+    path: Path,
+    node: dict[str, Any],
+    notes: list[str],
+    problems: list[tuple[str, str, str]],
 ) -> dict[str, Any]:
     declared = node.get("type")
     if declared is None:
@@ -58,23 +68,36 @@ def _fix_type(
         if name in JSON_TYPES:
             fixed.append(name)
         elif isinstance(name, str) and name in TYPE_ALIASES:
-            notes.append(f"#{pointer([*path, 'type'])}: {name!r} is not a JSON Schema type; read as {TYPE_ALIASES[name]!r}")
+            notes.append(
+                f"#{pointer([*path, 'type'])}: {name!r} is not a JSON Schema type; read as {TYPE_ALIASES[name]!r}"
+            )
             fixed.append(TYPE_ALIASES[name])
         else:
-            problems.append((file, pointer([*path, "type"]), f"{_show(name)} is not a JSON Schema type"))
-    return {**node, "type": fixed if isinstance(declared, list) else (fixed[0] if fixed else declared)}
+            problems.append(
+                (file, pointer([*path, "type"]), f"{_show(name)} is not a JSON Schema type")
+            )
+    return {
+        **node,
+        "type": fixed if isinstance(declared, list) else (fixed[0] if fixed else declared),
+    }
 
 
 def _fix_format(path: Path, node: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     fmt = node.get("format")
     if fmt is None or fmt in STANDARD_FORMATS:
         return node
-    notes.append(f"#{pointer([*path, 'format'])}: custom format {_show(fmt)} is a hint only; dropped")
+    notes.append(
+        f"#{pointer([*path, 'format'])}: custom format {_show(fmt)} is a hint only; dropped"
+    )
     return {k: v for k, v in node.items() if k != "format"}
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else '"' + value.encode("unicode_escape").decode("ascii") + '"'
+    text = (
+        repr(value)
+        if not isinstance(value, str)
+        else '"' + value.encode("unicode_escape").decode("ascii") + '"'
+    )
     return text if len(text) <= 80 else text[:77] + "..."
 
 

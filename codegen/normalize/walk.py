@@ -47,12 +47,16 @@ def _children(schema: dict[str, Any], path: Path) -> Iterator[tuple[Path, dict[s
                     yield (*path, key, index), child
 
 
-def transform(schema: dict[str, Any], edit: Callable[[Path, dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+def transform(
+    schema: dict[str, Any], edit: Callable[[Path, dict[str, Any]], dict[str, Any]]
+) -> dict[str, Any]:
     """Rebuild `schema` bottom-up, passing each subschema (children already rebuilt) to `edit`."""
     return _rebuild(schema, (), edit)
 
 
-def _rebuild(node: dict[str, Any], path: Path, edit: Callable[[Path, dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+def _rebuild(
+    node: dict[str, Any], path: Path, edit: Callable[[Path, dict[str, Any]], dict[str, Any]]
+) -> dict[str, Any]:
     out = dict(node)
     for key in SCHEMA_MAPS:
         if isinstance(node.get(key), dict):

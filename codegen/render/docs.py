@@ -38,10 +38,14 @@ def _all_sources(ctx: Context) -> tuple[SourceFile, ...]:
 
 def _index(ctx: Context) -> Output:
     def build() -> str:
-        entries = [_index_entry(p, e) for p in ctx.catalog.providers.values() for e in p.endpoints.values()]
+        entries = [
+            _index_entry(p, e) for p in ctx.catalog.providers.values() for e in p.endpoints.values()
+        ]
         return render("docs/index.md.j2", entries=entries, reports=_report_names(ctx))
 
-    return Output(f"{DOCS}/index.md", tuple(p.manifest for p in ctx.catalog.providers.values()), build)
+    return Output(
+        f"{DOCS}/index.md", tuple(p.manifest for p in ctx.catalog.providers.values()), build
+    )
 
 
 def _index_entry(provider: Provider, endpoint: Endpoint) -> dict[str, Any]:
@@ -71,7 +75,11 @@ def price_text(pricing: dict[str, Any]) -> str:
 
 def _endpoint_page(ctx: Context, provider: Provider, endpoint: Endpoint) -> Output:
     current = endpoint.current_version()
-    sources = (provider.manifest, *current.schemas.values(), *((current.provenance,) if current.provenance else ()))
+    sources = (
+        provider.manifest,
+        *current.schemas.values(),
+        *((current.provenance,) if current.provenance else ()),
+    )
 
     def build() -> str:
         return render("docs/endpoint.md.j2", **_endpoint_context(ctx, provider, endpoint))
@@ -122,7 +130,10 @@ def _report_names(ctx: Context) -> list[tuple[str, str]]:
 
 def _report_pages(ctx: Context) -> list[Output]:
     sources = _all_sources(ctx)
-    return [Output(f"{DOCS}/{path}", sources, build, header=path.endswith(".md")) for _t, path, build in _reports(ctx)]
+    return [
+        Output(f"{DOCS}/{path}", sources, build, header=path.endswith(".md"))
+        for _t, path, build in _reports(ctx)
+    ]
 
 
 def _reports(ctx: Context) -> list[tuple[str, str, Any]]:
@@ -130,7 +141,13 @@ def _reports(ctx: Context) -> list[tuple[str, str, Any]]:
     found: list[tuple[str, str, Any]] = []
     if _has("codegen.diff.catalog"):
         module = importlib.import_module("codegen.diff.catalog")
-        found.append(("Schema changelog", "changelog.md", lambda: module.changelog_markdown(ctx.catalog.root)))
+        found.append(
+            (
+                "Schema changelog",
+                "changelog.md",
+                lambda: module.changelog_markdown(ctx.catalog.root),
+            )
+        )
     if _has("codegen.diff.rules"):
         rules = importlib.import_module("codegen.diff.rules")
         found.append(("Diff rules", "diff-rules.md", rules.rules_markdown))
@@ -142,7 +159,10 @@ def _reports(ctx: Context) -> list[tuple[str, str, Any]]:
 def _drift_pages(ctx: Context) -> list[tuple[str, str, Any]]:
     pages: dict[str, str] = importlib.import_module("codegen.drift").docs_pages(ctx.catalog)
     titles = {".md": "Drift between providers", ".html": "Drift heat map", ".svg": "Drift heat map"}
-    return [(titles.get(path[path.rfind(".") :], path), path, _const(text)) for path, text in sorted(pages.items())]
+    return [
+        (titles.get(path[path.rfind(".") :], path), path, _const(text))
+        for path, text in sorted(pages.items())
+    ]
 
 
 def _const(text: str) -> Any:

@@ -3,7 +3,8 @@
 Schema strings (descriptions, titles, enum values, defaults, names) reach generated code
 only through these filters:
 - `pyrepr`: a Python literal (repr of str/int/float/bool/None/list/dict): never code.
-- `comment`: one line safe inside a `#` comment (newlines and control characters escaped).
+- `comment`: one line safe inside a `#` comment or a docstring (newlines, control characters,
+  backslashes and double quotes escaped, so the text can never close a triple-quoted string).
 - `md`: text safe in a Markdown table cell (pipes, HTML, backticks, newlines escaped).
 - `mdcode`: text safe inside inline code in Markdown.
 """
@@ -37,8 +38,9 @@ def _plain(value: Any) -> Any:
 
 
 def comment(value: Any) -> str:
-    text = str(value)
-    return text.encode("unicode_escape").decode("ascii")
+    """One line of ASCII, safe in a `#` comment and inside a docstring: never ends one."""
+    text = str(value).encode("unicode_escape", errors="backslashreplace").decode("ascii")
+    return text.replace('"', "\\x22")
 
 
 def md(value: Any) -> str:

@@ -35,14 +35,24 @@ def rows(schema: dict[str, Any]) -> list[Row]:
     return found
 
 
-def _resolve(root: dict[str, Any], node: dict[str, Any], seen: frozenset[str]) -> tuple[dict[str, Any], frozenset[str]]:
+def _resolve(
+    root: dict[str, Any], node: dict[str, Any], seen: frozenset[str]
+) -> tuple[dict[str, Any], frozenset[str]]:
     ref = node.get("$ref")
     if not isinstance(ref, str) or not ref.startswith("#/") or ref in seen:
         return node, seen
     target: Any = root
     for token in ref[2:].split("/"):
-        target = target.get(token.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
-    merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}} if isinstance(target, dict) else node
+        target = (
+            target.get(token.replace("~1", "/").replace("~0", "~"), {})
+            if isinstance(target, dict)
+            else {}
+        )
+    merged = (
+        {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        if isinstance(target, dict)
+        else node
+    )
     return merged, seen | {ref}
 
 
@@ -57,11 +67,20 @@ def _walk(
         found.append(_row(node, path, required))
     props = node.get("properties")
     if isinstance(props, dict):
-        needed = node.get("required") if isinstance(node.get("required"), list) else []
+        required_list = node.get("required")
+        needed: list[Any] = required_list if isinstance(required_list, list) else []
         for name, child in props.items():
             if isinstance(child, dict):
                 child_path = f"{path}.{name}" if path else str(name)
-                _walk(root, child, child_path, found, required=name in needed, seen=seen, depth=depth + 1)
+                _walk(
+                    root,
+                    child,
+                    child_path,
+                    found,
+                    required=name in needed,
+                    seen=seen,
+                    depth=depth + 1,
+                )
     items = node.get("items")
     if isinstance(items, dict):
         _walk(root, items, f"{path}[]", found, required=True, seen=seen, depth=depth + 1, row=False)
@@ -69,7 +88,14 @@ def _walk(
 
 def _row(node: dict[str, Any], path: str, required: bool) -> Row:
     default = json.dumps(node["default"], ensure_ascii=False) if "default" in node else ""
-    return Row(path, type_text(node), required, default, constraint_text(node), str(node.get("description", "")))
+    return Row(
+        path,
+        type_text(node),
+        required,
+        default,
+        constraint_text(node),
+        str(node.get("description", "")),
+    )
 
 
 def type_text(node: dict[str, Any]) -> str:
@@ -81,14 +107,22 @@ def type_text(node: dict[str, Any]) -> str:
     names = declared if isinstance(declared, list) else [declared] if declared else []
     for key in ("oneOf", "anyOf"):
         if isinstance(node.get(key), list) and not names:
-            names = [type_text(n) for n in node[key] if isinstance(n, dict) and ("type" in n or "$ref" in n)]
+            names = [
+                type_text(n)
+                for n in node[key]
+                if isinstance(n, dict) and ("type" in n or "$ref" in n)
+            ]
     if node.get("type") == "array" and isinstance(node.get("items"), dict):
         return f"array of {type_text(node['items']) or 'any'}"
     if isinstance(node.get("$ref"), str):
-        return node["$ref"].rsplit("/", 1)[-1]
+        return str(node["$ref"]).rsplit("/", 1)[-1]
     return " | ".join(str(n) for n in names) or "any"
 
 
 def constraint_text(node: dict[str, Any]) -> str:
-    parts = [fmt.format(json.dumps(node[key], ensure_ascii=False)) for key, fmt in CONSTRAINTS if key in node]
+    parts = [
+        fmt.format(json.dumps(node[key], ensure_ascii=False))
+        for key, fmt in CONSTRAINTS
+        if key in node
+    ]
     return ", ".join(parts)

@@ -23,7 +23,7 @@ FIRST_PARTY = "--config=lint.isort.known-first-party=['kling_gateways']"
 
 
 def ruff_bin() -> str:
-    from ruff.__main__ import find_ruff_bin
+    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
     return str(find_ruff_bin())
 

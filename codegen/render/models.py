@@ -16,7 +16,8 @@ BASE_CLASS = "kling_gateways._runtime.model.KlingModel"
 
 def render_models(schema: dict[str, Any], *, class_name: str, file: str) -> str:
     """Pydantic v2 source for `schema`, root class `class_name`, header-less and unformatted."""
-    from datamodel_code_generator import DataModelType, InputFileType, generate
+    from datamodel_code_generator import generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType
 
     options: dict[str, Any] = {
         "input_file_type": InputFileType.JsonSchema,

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
 from codegen.catalog import Endpoint, Provider, SourceFile, Version
-from codegen.render.env import TEMPLATES, render
 from codegen.normalize.schema import unenforced_keywords
+from codegen.render.env import TEMPLATES, render
 from codegen.render.models import render_models
 from codegen.render.output import Context, Output, json_literal
 
 PKG = "kling_gateways"
-CLASS_NAMES = {"request": "Request", "response": "Response", "status": "Status", "callback": "Callback", "result": "Result"}
+CLASS_NAMES = {
+    "request": "Request",
+    "response": "Response",
+    "status": "Status",
+    "callback": "Callback",
+    "result": "Result",
+}
 
 
 def outputs(ctx: Context) -> list[Output]:
@@ -27,7 +32,9 @@ def outputs(ctx: Context) -> list[Output]:
 def _template_source(rel: str) -> SourceFile:
     """A runtime module, as text (shown in headers as templates/<rel>)."""
     raw = (TEMPLATES / rel).read_bytes()
-    return SourceFile(path=f"../templates/{rel}", data=raw.decode("utf-8"), sha256=hashlib.sha256(raw).hexdigest())
+    return SourceFile(
+        path=f"../templates/{rel}", data=raw.decode("utf-8"), sha256=hashlib.sha256(raw).hexdigest()
+    )
 
 
 def _root(ctx: Context) -> list[Output]:
@@ -63,7 +70,12 @@ def _models(ctx: Context, path: str, source: SourceFile, class_name: str) -> Out
         if not extra:
             return render_models(normalized.model, class_name=class_name, file=shown)
         code = render_models(normalized.model, class_name=f"{class_name}Fields", file=shown)
-        check = render("schema_checked.py.j2", name=class_name, keywords=extra, schema=json_literal(normalized.validator))
+        check = render(
+            "schema_checked.py.j2",
+            name=class_name,
+            keywords=extra,
+            schema=json_literal(normalized.validator),
+        )
         return _add_imports(code, CHECK_IMPORTS) + check
 
     return Output(path, (source,), build)
@@ -101,7 +113,9 @@ def _mappings(ctx: Context, base: str) -> Output:
     mappings = {e.key: e.mapping.data for e in endpoints if e.mapping is not None}
 
     def build() -> str:
-        return render("mappings.py.j2", mappings=json_literal(mappings), manifests=json_literal(manifests))
+        return render(
+            "mappings.py.j2", mappings=json_literal(mappings), manifests=json_literal(manifests)
+        )
 
     manifest_sources = tuple(p.manifest for p in ctx.catalog.providers.values())
     return Output(f"{base}/_mappings.py", sources + manifest_sources, build)
@@ -114,8 +128,16 @@ def _canonical_init(ctx: Context, base: str) -> Output:
         for e in sorted(ctx.catalog.endpoints(), key=lambda e: e.key)
         if e.mapping is not None
     ]
-    template = "canonical_init.py.j2" if (TEMPLATES / "canonical_init.py.j2").is_file() else "canonical_init_models.py.j2"
-    return Output(f"{base}/__init__.py", (), lambda: render(template, endpoints=endpoints, targets=targets, header=""))
+    template = (
+        "canonical_init.py.j2"
+        if (TEMPLATES / "canonical_init.py.j2").is_file()
+        else "canonical_init_models.py.j2"
+    )
+    return Output(
+        f"{base}/__init__.py",
+        (),
+        lambda: render(template, endpoints=endpoints, targets=targets, header=""),
+    )
 
 
 def _provider(ctx: Context, provider: Provider) -> list[Output]:
@@ -126,7 +148,12 @@ def _provider(ctx: Context, provider: Provider) -> list[Output]:
         Output(
             f"{base}/__init__.py",
             (provider.manifest,),
-            lambda: render("provider_init.py.j2", provider=_provider_context(provider), endpoints=endpoints, has_client=has_client),
+            lambda: render(
+                "provider_init.py.j2",
+                provider=_provider_context(provider),
+                endpoints=endpoints,
+                has_client=has_client,
+            ),
         )
     ]
     if has_client:
@@ -138,7 +165,12 @@ def _provider(ctx: Context, provider: Provider) -> list[Output]:
 
 def _provider_context(provider: Provider) -> dict[str, Any]:
     prefix = "".join(part.capitalize() for part in provider.id.split("-"))
-    return {"id": provider.id, "module": provider.module, "name": provider.manifest.data["name"], "class_prefix": prefix}
+    return {
+        "id": provider.id,
+        "module": provider.module,
+        "name": provider.manifest.data["name"],
+        "class_prefix": prefix,
+    }
 
 
 def _endpoint_context(endpoint: Endpoint) -> dict[str, Any]:
@@ -171,8 +203,20 @@ def _client(provider: Provider, base: str, endpoints: list[dict[str, Any]]) -> O
 def _endpoint(ctx: Context, endpoint: Endpoint, base: str) -> list[Output]:
     current = endpoint.current_version()
     kinds = sorted(current.schemas)
-    context = {"endpoint": _endpoint_context(endpoint), "key": endpoint.key, "kinds": kinds, "classes": CLASS_NAMES, "exports": _exports(kinds)}
-    found = [Output(f"{base}/__init__.py", tuple(current.schemas.values()), lambda: render("endpoint_init.py.j2", **context))]
+    context = {
+        "endpoint": _endpoint_context(endpoint),
+        "key": endpoint.key,
+        "kinds": kinds,
+        "classes": CLASS_NAMES,
+        "exports": _exports(kinds),
+    }
+    found = [
+        Output(
+            f"{base}/__init__.py",
+            tuple(current.schemas.values()),
+            lambda: render("endpoint_init.py.j2", **context),
+        )
+    ]
     for version in endpoint.versions.values():
         found.extend(_version(ctx, version, f"{base}/{version.module}", endpoint.key))
     return found
@@ -181,7 +225,13 @@ def _endpoint(ctx: Context, endpoint: Endpoint, base: str) -> list[Output]:
 def _version(ctx: Context, version: Version, base: str, key: str) -> list[Output]:
     kinds = sorted(version.schemas)
     sources = tuple(version.schemas[k] for k in kinds)
-    context = {"key": key, "version": version.version, "kinds": kinds, "classes": CLASS_NAMES, "exports": _exports(kinds)}
+    context = {
+        "key": key,
+        "version": version.version,
+        "kinds": kinds,
+        "classes": CLASS_NAMES,
+        "exports": _exports(kinds),
+    }
     found = [
         Output(f"{base}/__init__.py", sources, lambda: render("version_init.py.j2", **context)),
         Output(f"{base}/validators.py", sources, lambda: render("validators.py.j2", **context)),
@@ -197,7 +247,7 @@ def _exports(kinds: list[str]) -> list[str]:
 
 
 def _schemas_module(ctx: Context, version: Version, context: dict[str, Any]) -> str:
-    schemas = {k: json_literal(ctx.normalized(s).validator) for k, s in sorted(version.schemas.items())}
+    schemas = {
+        k: json_literal(ctx.normalized(s).validator) for k, s in sorted(version.schemas.items())
+    }
     return render("schemas.py.j2", schemas=schemas, **context)
-
-

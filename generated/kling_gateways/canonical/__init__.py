@@ -15,7 +15,6 @@ provider's own validator; otherwise TranslationError says which canonical field 
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +24,6 @@ from pydantic import BaseModel, ValidationError
 from kling_gateways._runtime import mapping as _mapping
 from kling_gateways._runtime import quote as _quote
 from kling_gateways._runtime.mapping import TranslationError, describe
-from kling_gateways._runtime.validation import SchemaValidator
 
 from . import _mappings, image_to_video, image_to_video_result, text_to_video, text_to_video_result
 
@@ -99,21 +97,7 @@ def canonical_request(request: Any, *, endpoint: str) -> dict[str, Any]:
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"]) or "(request)"
         raise TranslationError(where, f"not a valid canonical request: {error['msg']}") from None
-    _check_rules(data, endpoint=endpoint)
     return {k: v for k, v in data.items() if v is not None}
-
-
-def _check_rules(data: Mapping[str, Any], *, endpoint: str) -> None:
-    """Cross-field rules of the canonical schema (prompt XOR multi_prompt, element kinds)."""
-    schemas: Mapping[str, Any] = getattr(_mappings, "CANONICAL_SCHEMAS", {})
-    schema = schemas.get(endpoint, {}).get("request")
-    if schema is None:
-        return
-    issues = SchemaValidator(json.dumps(schema)).validate(dict(data))
-    if issues:
-        first = issues[0]
-        where = first.pointer.lstrip("/").replace("/", ".") or "(request)"
-        raise TranslationError(where, f"not a valid canonical request: {first.message}")
 
 
 def translate(
@@ -202,12 +186,69 @@ def _quote_one(data: Mapping[str, Any], *, target: str) -> Quote:
     return Quote(target=target, accepts=True, warnings=warnings, price=price)
 
 
+class Client:
+    """Run a canonical request on one gateway through its generated client.
+
+        client = Client(provider="runware", api_key=...)  # options as the provider's Client
+        result, warnings = client.run({"prompt": "...", "start_image": "https://..."})
+
+    The request is translated (and checked) first: TranslationError before any HTTP call.
+    `result` is the canonical result; `warnings` lists what the gateway could not express.
+    """
+
+    def __init__(self, *, provider: str, api_key: str | None = None, **options: Any) -> None:
+        self.provider = provider
+        module = importlib.import_module(f"kling_gateways.{provider.replace('-', '_')}")
+        self.client: Any = module.Client(api_key, **options)
+
+    def target(
+        self, request: Any, *, endpoint: str | None = None, version: str | None = None
+    ) -> str:
+        key = f"{self.provider}/{endpoint or infer_endpoint(request)}"
+        return f"{key}@{version}" if version else key
+
+    def translate(
+        self, request: Any, *, endpoint: str | None = None, version: str | None = None
+    ) -> tuple[Any, list[str]]:
+        """The payload this gateway would get, and the warnings."""
+        return translate(request, to=self.target(request, endpoint=endpoint, version=version))
+
+    def run(
+        self,
+        request: Any,
+        *,
+        endpoint: str | None = None,
+        version: str | None = None,
+        **wait: Any,
+    ) -> tuple[dict[str, Any], list[str]]:
+        """Translate, submit, wait (`wait` options as the provider resource's `run`)."""
+        target = self.target(request, endpoint=endpoint, version=version)
+        payload, warnings = translate(request, to=target)
+        key, mapping, _ = _split(target)
+        resolved = _mapping.resolve(mapping, version=version)
+        endpoint_module = TARGETS[key][1]
+        resource = getattr(self.client, endpoint_module)
+        resource = getattr(resource, "v" + resolved["version"].replace("-", "_"))
+        result = resource.run(payload, **wait)
+        return translate_result(result.raw, source=target), warnings
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 __all__ = [
     "MANIFESTS",
     "MAPPINGS",
     "REQUEST_MODELS",
     "RESULT_MODELS",
     "TARGETS",
+    "Client",
     "Quote",
     "TranslationError",
     "canonical_request",

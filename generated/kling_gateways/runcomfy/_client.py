@@ -3,8 +3,8 @@
 #   schemas/runcomfy/manifest.yaml sha256=555152d5217afca5aa9a4a9953717f2c314c2c0594fbad5d82087db17b3939c8
 """RunComfy: sync and async clients, one resource per endpoint.
 
-    client = Client(api_key=..., base_url=...)       # key defaults to ${RUNCOMFY_API_KEY} per the manifest
-    client.image_to_video.run(request)                  # image-to-video, version 2026-04-05
+    client = Client(api_key=...)  # or the env variable named in MANIFEST["auth"]["env"]
+    client.image_to_video.run(request)  # image-to-video, version 2026-04-05
 
 Requests are validated against the provider's schema before any HTTP call.
 """

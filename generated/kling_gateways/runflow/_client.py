@@ -3,10 +3,10 @@
 #   schemas/runflow/manifest.yaml sha256=02c8b117cad921612a6501655ec4971b0c9d31fb86e4e2f3a9eb5cfae3f25df9
 """Runflow: sync and async clients, one resource per endpoint.
 
-    client = Client(api_key=..., base_url=...)       # key defaults to ${RUNFLOW_API_KEY} per the manifest
-    client.image_to_video.run(request)                  # image-to-video, version 2026-04-06
-    client.image_to_video.v2026_04_05.run(request)    # image-to-video, version 2026-04-05
-    client.text_to_video.run(request)                  # text-to-video, version 2026-04-06
+    client = Client(api_key=...)  # or the env variable named in MANIFEST["auth"]["env"]
+    client.image_to_video.run(request)  # image-to-video, version 2026-04-06
+    client.image_to_video.v2026_04_05.run(request)  # image-to-video, version 2026-04-05
+    client.text_to_video.run(request)  # text-to-video, version 2026-04-06
 
 Requests are validated against the provider's schema before any HTTP call.
 """

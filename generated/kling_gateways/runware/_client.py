@@ -3,9 +3,9 @@
 #   schemas/runware/manifest.yaml sha256=1f6c575c959e08d39d32de84327581096cc79ba97276b90d2b3c8229f26950c8
 """Runware: sync and async clients, one resource per endpoint.
 
-    client = Client(api_key=..., base_url=...)       # key defaults to ${RUNWARE_API_KEY} per the manifest
-    client.image_to_video.run(request)                  # image-to-video, version 2026-11-22
-    client.text_to_video.run(request)                  # text-to-video, version 2026-11-22
+    client = Client(api_key=...)  # or the env variable named in MANIFEST["auth"]["env"]
+    client.image_to_video.run(request)  # image-to-video, version 2026-11-22
+    client.text_to_video.run(request)  # text-to-video, version 2026-11-22
 
 Requests are validated against the provider's schema before any HTTP call.
 """
