@@ -168,10 +168,8 @@ def _cell(target: Target, walk: Walk, *, sent_default: Any) -> dict[str, Any]:
         cell["problem"] = f"mapped to {walk.name}, which the request schema does not define"
         cell["price"] = target.price
         return cell
-    cell.update(node_facts(walk.node, walk.conversions))
-    if walk.items_node is not None:
-        cell.pop("items", None)
-        cell.update({k: v for k, v in node_facts(walk.items_node).items() if k == "items"})
+    # a canonical list (`each`) is described by the provider's array, not its items
+    cell.update(node_facts(walk.items_node or walk.node, walk.conversions))
     cell["required"] = walk.required
     return _finish(cell, target, walk, sent_default)
 

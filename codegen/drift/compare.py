@@ -179,3 +179,40 @@ def _show_enum(cell: Cell) -> str:
     return f"any {cell.get('type')}" + (
         f" in {show_range(cell['range'])}" if cell.get("range") else ""
     )
+
+
+def disagreements(cells: Mapping[str, Cell]) -> dict[str, list[str]]:
+    """Per provider endpoint, the kinds in which it departs from the most common value.
+
+    A provider that lacks the field counts as `missing`; where no value is the most common
+    one (a tie), every provider in the comparison departs.
+    """
+    found: dict[str, list[str]] = {k: [] for k in cells}
+    for k, cell in cells.items():
+        if not present(cell) and cell.get("policy") != "parent":
+            found[k].append("missing")
+    here = {k: c for k, c in sorted(cells.items()) if present(c)}
+    if len(here) < 2:
+        return found
+    extractors = {**_EXTRACTORS, "enum": _enum_key}
+    for kind in KINDS:
+        if kind in extractors and (kind != "enum" or _enum_drift(here) is not None):
+            for k in _odd({k: extractors[kind](c)[0] for k, c in here.items()}):
+                found[k].append(kind)
+    return found
+
+
+def _enum_key(cell: Cell) -> tuple[Any, str]:
+    return value_set(dict(cell)), ""
+
+
+def _odd(values: Mapping[str, Any]) -> list[str]:
+    distinct = list(dict.fromkeys(values.values()))
+    if len(distinct) < 2:
+        return []
+    counts = {v: sum(1 for x in values.values() if x == v) for v in distinct}
+    top = max(counts.values())
+    common = [v for v, n in counts.items() if n == top]
+    if len(common) > 1:
+        return sorted(values)
+    return sorted(k for k, v in values.items() if v != common[0])

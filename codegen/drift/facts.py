@@ -45,6 +45,8 @@ def node_facts(node: Node, conversions: Sequence[str] = ()) -> dict[str, Any]:
     enum = _enum(schema, conversions)
     if enum is not None:
         facts["enum"] = enum
+        if conversions and _enum(schema, ()) != enum:
+            facts["wire_enum"] = _enum(schema, ())
     facts.update(_limits(schema, facts["type"]))
     if "default" in schema:
         facts["default"] = to_canonical(schema["default"], conversions)

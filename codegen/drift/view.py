@@ -56,7 +56,7 @@ def _absent(cell: Mapping[str, Any]) -> str:
     if policy == "unmapped":
         return "- (not mapped)"
     only = ", ".join(show(v) for v in cell.get("only") or [])
-    return f"- ({policy}{' unless ' + only if only else ''})"
+    return f"- ({policy}{': ' + only + ' only' if only else ''})"
 
 
 def _converted(cell: Mapping[str, Any]) -> str:
