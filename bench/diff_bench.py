@@ -42,13 +42,15 @@ def score_cases() -> list[dict[str, Any]]:
         old, new = _load(case)
         changes = diff_documents(old, new, direction=case.get("direction", "request"))
         got = verdict(changes, FAIL_ON[case["corpus"]])
-        rows.append({**case, "got": got,
-                     "correct": (got == "breaking") == (case["expected"] == "breaking")})
+        rows.append(
+            {**case, "got": got, "correct": (got == "breaking") == (case["expected"] == "breaking")}
+        )
     return rows
 
 
 def synthetic_pair(n_schemas: int = 3000) -> tuple[Document, Document]:
     """Two OpenAPI documents with `n_schemas` components, one path per ten schemas."""
+
     def build(revision: bool) -> dict[str, Any]:
         schemas: dict[str, Any] = {}
         for i in range(n_schemas):
@@ -63,14 +65,34 @@ def synthetic_pair(n_schemas: int = 3000) -> tuple[Document, Document]:
                 props["count"] = {"type": "integer", "minimum": 1, "maximum": 100}
                 props["kind"] = {"type": "string", "enum": ["a", "b"]}
             schemas[f"S{i}"] = {"type": "object", "required": ["id"], "properties": props}
-        paths = {f"/things{i}": {"post": {
-            "requestBody": {"content": {"application/json": {
-                "schema": {"$ref": f"#/components/schemas/S{i}"}}}},
-            "responses": {"200": {"description": "ok", "content": {"application/json": {
-                "schema": {"$ref": f"#/components/schemas/S{i}"}}}}}}}
-            for i in range(0, n_schemas, 10)}
-        return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths,
-                "components": {"schemas": schemas}}
+        paths = {
+            f"/things{i}": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": f"#/components/schemas/S{i}"}}
+                        }
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/S{i}"}
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+            for i in range(0, n_schemas, 10)
+        }
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": paths,
+            "components": {"schemas": schemas},
+        }
 
     return make_document("old", build(False)), make_document("new", build(True))
 
@@ -83,8 +105,11 @@ def time_synthetic(n_schemas: int = 3000) -> tuple[float, int]:
 
 
 def _table(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["| corpus | scope | cases | correct | accuracy | breaking cases | missed (FN) "
-             "| false alarms |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| corpus | scope | cases | correct | accuracy | breaking cases | missed (FN) "
+        "| false alarms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault((row["corpus"], row["scope"]), []).append(row)
@@ -93,8 +118,10 @@ def _table(rows: list[dict[str, Any]]) -> list[str]:
         breaking = [r for r in group if r["expected"] == "breaking"]
         missed = sum(not r["correct"] for r in breaking)
         alarms = sum(not r["correct"] for r in group if r["expected"] != "breaking")
-        lines.append(f"| {corpus} | {scope} | {len(group)} | {correct} | "
-                     f"{correct / len(group):.1%} | {len(breaking)} | {missed} | {alarms} |")
+        lines.append(
+            f"| {corpus} | {scope} | {len(group)} | {correct} | "
+            f"{correct / len(group):.1%} | {len(breaking)} | {missed} | {alarms} |"
+        )
     return lines
 
 
@@ -105,18 +132,30 @@ def run() -> str:
     fn = sum(not r["correct"] for r in breaking)
     seconds, n_changes = time_synthetic()
     misses = [r for r in rows if not r["correct"]]
-    lines = ["## Schema diff (`kling-codegen diff`)", "",
-             f"diffbench ({len(rows)} cases; oasdiff scored with `--fail-on warning`, the "
-             "others with `--fail-on breaking`; a verdict is right when breaking vs not "
-             "matches).", "", *_table(rows), "",
-             f"- `scope: schema`: {sum(r['correct'] for r in schema_rows)}/{len(schema_rows)} "
-             f"correct ({sum(r['correct'] for r in schema_rows) / len(schema_rows):.1%}); "
-             f"false-negative rate {fn}/{len(breaking)} ({fn / max(len(breaking), 1):.1%}).",
-             f"- Synthetic pair: 3000 component schemas each, 300 operations, `$ref` trees: "
-             f"{seconds * 1000:.0f} ms, {n_changes} findings.", "", "Misses:", ""]
+    lines = [
+        "## Schema diff (`kling-codegen diff`)",
+        "",
+        f"diffbench ({len(rows)} cases; oasdiff scored with `--fail-on warning`, the "
+        "others with `--fail-on breaking`; a verdict is right when breaking vs not "
+        "matches).",
+        "",
+        *_table(rows),
+        "",
+        f"- `scope: schema`: {sum(r['correct'] for r in schema_rows)}/{len(schema_rows)} "
+        f"correct ({sum(r['correct'] for r in schema_rows) / len(schema_rows):.1%}); "
+        f"false-negative rate {fn}/{len(breaking)} ({fn / max(len(breaking), 1):.1%}).",
+        f"- Synthetic pair: 3000 component schemas each, 300 operations, `$ref` trees: "
+        f"{seconds * 1000:.0f} ms, {n_changes} findings.",
+        "",
+        "Misses:",
+        "",
+    ]
     by_kind = Counter(r["expected"] for r in misses)
-    lines += [f"- {r['corpus']} ({r['scope']}, expected {r['expected']}, got {r['got']}): "
-              f"`{r.get('revision') or r.get('fixture')}`" for r in misses]
+    lines += [
+        f"- {r['corpus']} ({r['scope']}, expected {r['expected']}, got {r['got']}): "
+        f"`{r.get('revision') or r.get('fixture')}`"
+        for r in misses
+    ]
     lines += ["", f"({dict(by_kind)} by expected verdict.)", ""]
     return "\n".join(lines)
 

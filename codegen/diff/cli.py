@@ -16,21 +16,49 @@ FAIL_ON = ("breaking", "warning", "never")
 @click.command("diff")
 @click.argument("old", required=False)
 @click.argument("new", required=False)
-@click.option("--direction", type=click.Choice(["request", "response"]), default="request",
-              show_default=True, help="Side of the wire a bare JSON Schema describes.")
+@click.option(
+    "--direction",
+    type=click.Choice(["request", "response"]),
+    default="request",
+    show_default=True,
+    help="Side of the wire a bare JSON Schema describes.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="breaking", show_default=True,
-              help="Exit 1 when a finding reaches this level.")
-@click.option("--ignore", "ignore_file", default=None,
-              help="YAML/JSON file: `ignore` entries (fingerprint, or rule+location, with a "
-                   "reason) and `severity` overrides.")
-@click.option("--severity", "overrides", multiple=True, metavar="RULE=LEVEL",
-              help="Override a rule's severity (repeatable).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="breaking",
+    show_default=True,
+    help="Exit 1 when a finding reaches this level.",
+)
+@click.option(
+    "--ignore",
+    "ignore_file",
+    default=None,
+    help="YAML/JSON file: `ignore` entries (fingerprint, or rule+location, with a "
+    "reason) and `severity` overrides.",
+)
+@click.option(
+    "--severity",
+    "overrides",
+    multiple=True,
+    metavar="RULE=LEVEL",
+    help="Override a rule's severity (repeatable).",
+)
 @click.option("--catalog", is_flag=True, help="Diff consecutive versions under --schemas.")
 @click.option("--schemas", "schemas_dir", default="schemas", show_default=True)
-def diff(old: str | None, new: str | None, *, direction: str, fmt: str, fail_on: str,
-         ignore_file: str | None, overrides: tuple[str, ...], catalog: bool,
-         schemas_dir: str) -> int:
+def diff(
+    old: str | None,
+    new: str | None,
+    *,
+    direction: str,
+    fmt: str,
+    fail_on: str,
+    ignore_file: str | None,
+    overrides: tuple[str, ...],
+    catalog: bool,
+    schemas_dir: str,
+) -> int:
     """Classify the changes from OLD to NEW (JSON Schemas or OpenAPI 3.x, JSON or YAML)."""
     from codegen.diff.config import load_policy
 

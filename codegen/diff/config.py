@@ -47,7 +47,8 @@ class Policy:
     def _reason(self, change: Change) -> str | None:
         for entry in self.ignore:
             if entry.get("fingerprint") == change.fingerprint or (
-                    entry.get("rule") == change.rule and entry.get("location") == change.location):
+                entry.get("rule") == change.rule and entry.get("location") == change.location
+            ):
                 return entry["reason"]
         return None
 

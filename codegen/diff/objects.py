@@ -27,8 +27,14 @@ def _extra(schema: Schema) -> Any:
 def diff_objects(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     old_props: dict[str, Any] = old.get("properties") or {}
     new_props: dict[str, Any] = new.get("properties") or {}
-    if not (old_props or new_props or "required" in old or "required" in new
-            or "additionalProperties" in old or "additionalProperties" in new):
+    if not (
+        old_props
+        or new_props
+        or "required" in old
+        or "required" in new
+        or "additionalProperties" in old
+        or "additionalProperties" in new
+    ):
         return []
     found: list[Raw] = []
     for name in sorted(set(old_props) | set(new_props)):
@@ -49,17 +55,26 @@ def _diff_kept(engine: Engine, name: str, old_raw: Any, new_raw: Any) -> list[Ra
     hidden_before, hidden_after = _hidden(engine, old), _hidden(engine, new)
     path = ("properties", name)
     if hidden_after and not hidden_before:
-        stem = "property-became-read-only" if engine.direction == "request" else (
-            "property-became-write-only")
-        return [(stem, path, f"property {name!r}: {stem[len('property-became-'):]} set", "")]
+        stem = (
+            "property-became-read-only"
+            if engine.direction == "request"
+            else ("property-became-write-only")
+        )
+        return [(stem, path, f"property {name!r}: {stem[len('property-became-') :]} set", "")]
     return prefixed(path, diff(engine, old_raw, new_raw))
 
 
 def _diff_removed(engine: Engine, name: str, old: Schema, new: Schema) -> list[Raw]:
     path = ("properties", name)
     if engine.direction == "request" and _extra(new) is False:
-        return [("property-no-longer-accepted", path, f"property {name!r} removed and no "
-                 "longer accepted (additionalProperties is false)", "")]
+        return [
+            (
+                "property-no-longer-accepted",
+                path,
+                f"property {name!r} removed and no longer accepted (additionalProperties is false)",
+                "",
+            )
+        ]
     if name in (old.get("required") or []):
         return [("required-property-removed", path, f"required property {name!r} removed", "")]
     return [("property-removed", path, f"property {name!r} removed", "")]
@@ -88,15 +103,27 @@ def _diff_required(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
             continue
         if name not in new_props and not engine.strict_objects:
             continue  # OpenAPI reading: undocumented properties are outside the contract
-        found.append(("property-became-required", ("properties", name),
-                      f"property {name!r} became required", ""))
+        found.append(
+            (
+                "property-became-required",
+                ("properties", name),
+                f"property {name!r} became required",
+                "",
+            )
+        )
     for name in sorted(before - after):
         if name in old_props and name not in new_props:
             continue  # reported as removed
         if name in old_props and _hidden(engine, engine.old_view(old_props[name])):
             continue
-        found.append(("property-became-optional", ("properties", name),
-                      f"property {name!r} is no longer required", ""))
+        found.append(
+            (
+                "property-became-optional",
+                ("properties", name),
+                f"property {name!r} is no longer required",
+                "",
+            )
+        )
     return found
 
 
@@ -107,14 +134,27 @@ def _diff_additional(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     if before is False and after is False:
         return []
     if after is False:
-        return [("additional-properties-disallowed", ("additionalProperties",),
-                 "additional properties are no longer allowed", "")]
+        return [
+            (
+                "additional-properties-disallowed",
+                ("additionalProperties",),
+                "additional properties are no longer allowed",
+                "",
+            )
+        ]
     if before is False:
-        return [("additional-properties-allowed", ("additionalProperties",),
-                 "additional properties are now allowed", "")]
+        return [
+            (
+                "additional-properties-allowed",
+                ("additionalProperties",),
+                "additional properties are now allowed",
+                "",
+            )
+        ]
     if not engine.strict_objects and not (
-            isinstance(old.get("additionalProperties"), dict)
-            and isinstance(new.get("additionalProperties"), dict)):
+        isinstance(old.get("additionalProperties"), dict)
+        and isinstance(new.get("additionalProperties"), dict)
+    ):
         return []
     return prefixed(("additionalProperties",), diff(engine, before, after))
 

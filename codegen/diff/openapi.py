@@ -26,8 +26,7 @@ class _Pair:
 
     def emit(self, rule_id: str, location: str, message: str, subject: str = "") -> None:
         rule = RULES[rule_id]
-        self.out.append(Change(rule.id, rule.severity, rule.direction, location, message,
-                               subject))
+        self.out.append(Change(rule.id, rule.severity, rule.direction, location, message, subject))
 
     def schema(self, engine: Engine, old: Any, new: Any, scope: str) -> None:
         self.out += to_changes(engine, diff(engine, old, new), scope)
@@ -57,8 +56,11 @@ def diff_openapi(old: Document, new: Document) -> list[Change]:
 def _paths(data: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     """Paths keyed by their template with parameter names erased (`/a/{}`)."""
     paths = data.get("paths") or {}
-    return {re.sub(r"\{[^}]*\}", "{}", p): (p, item) for p, item in paths.items()
-            if isinstance(item, dict)}
+    return {
+        re.sub(r"\{[^}]*\}", "{}", p): (p, item)
+        for p, item in paths.items()
+        if isinstance(item, dict)
+    }
 
 
 def _diff_path(pair: _Pair, path: str, old_item: Any, new_item: Any) -> None:
@@ -77,8 +79,11 @@ def _diff_path(pair: _Pair, path: str, old_item: Any, new_item: Any) -> None:
 def _diff_operation(pair: _Pair, where: str, old: tuple[Any, Any], new: tuple[Any, Any]) -> None:
     old_op, new_op = old[1], new[1]
     if old_op.get("operationId") != new_op.get("operationId"):
-        pair.emit("api-operation-id-changed", where, f"operationId {old_op.get('operationId')!r}"
-                  f" -> {new_op.get('operationId')!r}")
+        pair.emit(
+            "api-operation-id-changed",
+            where,
+            f"operationId {old_op.get('operationId')!r} -> {new_op.get('operationId')!r}",
+        )
     if new_op.get("deprecated") is True and old_op.get("deprecated") is not True:
         pair.emit("api-operation-deprecated", where, f"operation {where} deprecated")
     _diff_parameters(pair, where, _params(pair, old, pair.old), _params(pair, new, pair.new))
@@ -97,16 +102,18 @@ def _params(pair: _Pair, item_op: tuple[Any, Any], doc: Document) -> dict[tuple[
     return found
 
 
-def _diff_parameters(pair: _Pair, where: str, old: dict[tuple[str, str], Any],
-                     new: dict[tuple[str, str], Any]) -> None:
+def _diff_parameters(
+    pair: _Pair, where: str, old: dict[tuple[str, str], Any], new: dict[tuple[str, str], Any]
+) -> None:
     for key in sorted(set(old) | set(new)):
         at = f"{where} parameter {key[0]}.{key[1]}"
         if key not in new:
             pair.emit("request-parameter-removed", at, f"parameter {key[1]} ({key[0]}) removed")
         elif key not in old:
             required = new[key].get("required") is True or key[0] == "path"
-            rule = "new-required-request-parameter" if required else (
-                "new-optional-request-parameter")
+            rule = (
+                "new-required-request-parameter" if required else ("new-optional-request-parameter")
+            )
             pair.emit(rule, at, f"parameter {key[1]} ({key[0]}) added")
         else:
             _diff_parameter(pair, at, old[key], new[key])
@@ -120,8 +127,11 @@ def _diff_parameter(pair: _Pair, at: str, old: Any, new: Any) -> None:
         pair.emit("request-parameter-became-optional", at, "parameter became optional")
     for key in ("style", "explode"):
         if (key in old or key in new) and _style(old, key) != _style(new, key):
-            pair.emit(f"request-parameter-{key}-changed", at,
-                      f"{key} {_style(old, key)!r} -> {_style(new, key)!r}")
+            pair.emit(
+                f"request-parameter-{key}-changed",
+                at,
+                f"{key} {_style(old, key)!r} -> {_style(new, key)!r}",
+            )
     empty_before = old.get("allowEmptyValue") is True
     empty_after = new.get("allowEmptyValue") is True
     if empty_before != empty_after:
@@ -159,8 +169,9 @@ def _diff_body(pair: _Pair, where: str, old_raw: Any, new_raw: Any) -> None:
     _diff_content(pair, at, old.get("content") or {}, new.get("content") or {}, "request-body")
 
 
-def _diff_content(pair: _Pair, at: str, old: dict[str, Any], new: dict[str, Any],
-                  prefix: str) -> None:
+def _diff_content(
+    pair: _Pair, at: str, old: dict[str, Any], new: dict[str, Any], prefix: str
+) -> None:
     engine = pair.request if prefix == "request-body" else pair.response
     for media in sorted(set(old) | set(new)):
         scope = f"{at} {media}"
@@ -183,8 +194,9 @@ def _diff_responses(pair: _Pair, where: str, old: dict[str, Any], new: dict[str,
             pair.emit("response-status-added", at, f"response {status} added")
         else:
             old_resp, new_resp = pair.deref(before, pair.old), pair.deref(after, pair.new)
-            _diff_content(pair, at, old_resp.get("content") or {}, new_resp.get("content") or {},
-                          "response")
+            _diff_content(
+                pair, at, old_resp.get("content") or {}, new_resp.get("content") or {}, "response"
+            )
             _diff_headers(pair, at, old_resp.get("headers") or {}, new_resp.get("headers") or {})
 
 
@@ -201,8 +213,11 @@ def _diff_headers(pair: _Pair, at: str, old: dict[str, Any], new: dict[str, Any]
     for name in sorted(set(old_h) | set(new_h)):
         where = f"{at} header {name}"
         if name not in new_h:
-            rule = "response-required-header-removed" if old_h[name].get("required") is True \
+            rule = (
+                "response-required-header-removed"
+                if old_h[name].get("required") is True
                 else "response-header-removed"
+            )
             pair.emit(rule, where, f"header {name} removed")
         elif name not in old_h:
             pair.emit("response-header-added", where, f"header {name} added")
@@ -218,12 +233,16 @@ def _diff_headers(pair: _Pair, at: str, old: dict[str, Any], new: dict[str, Any]
 
 def _security(data: dict[str, Any], op: dict[str, Any]) -> list[dict[str, set[str]]]:
     raw = op["security"] if "security" in op else data.get("security") or []
-    return [{name: set(scopes or []) for name, scopes in req.items()}
-            for req in raw if isinstance(req, dict)]
+    return [
+        {name: set(scopes or []) for name, scopes in req.items()}
+        for req in raw
+        if isinstance(req, dict)
+    ]
 
 
-def _diff_security(pair: _Pair, where: str, old: list[dict[str, set[str]]],
-                   new: list[dict[str, set[str]]]) -> None:
+def _diff_security(
+    pair: _Pair, where: str, old: list[dict[str, set[str]]], new: list[dict[str, set[str]]]
+) -> None:
     """A client meeting an old alternative must still meet some new alternative."""
     if not new or {} in new:
         return
@@ -233,13 +252,16 @@ def _diff_security(pair: _Pair, where: str, old: list[dict[str, set[str]]],
         label = " + ".join(sorted(alternative)) or "no authentication"
         same = [n for n in new if set(n) == set(alternative)]
         rule = "api-security-scopes-added" if same else "api-security-scheme-required"
-        pair.emit(rule, f"{where} security", f"clients using {label} are no longer accepted",
-                  label)
+        pair.emit(rule, f"{where} security", f"clients using {label} are no longer accepted", label)
     for alternative in new:
         if not any(_satisfied(alternative, o) for o in old):
             label = " + ".join(sorted(alternative))
-            pair.emit("api-security-alternative-added", f"{where} security",
-                      f"security alternative {label} added", label)
+            pair.emit(
+                "api-security-alternative-added",
+                f"{where} security",
+                f"security alternative {label} added",
+                label,
+            )
 
 
 def _satisfied(requirement: dict[str, set[str]], held: dict[str, set[str]]) -> bool:
@@ -256,11 +278,13 @@ def _diff_schemes(pair: _Pair) -> None:
         elif name not in old:
             pair.emit("security-scheme-added", at, f"security scheme {name} added")
         else:
-            changed = _scheme_changes(pair.deref(old[name], pair.old),
-                                      pair.deref(new[name], pair.new))
+            changed = _scheme_changes(
+                pair.deref(old[name], pair.old), pair.deref(new[name], pair.new)
+            )
             for key in changed:
-                pair.emit("security-scheme-changed", at, f"security scheme {name}: {key} "
-                          "changed", key)
+                pair.emit(
+                    "security-scheme-changed", at, f"security scheme {name}: {key} changed", key
+                )
 
 
 def _scheme_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:

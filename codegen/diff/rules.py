@@ -79,16 +79,35 @@ _STEMS: dict[str, tuple[str, str, str]] = {
 
 # Bounds: keyword stem -> True if it is a lower bound (raising it narrows).
 BOUNDS: dict[str, bool] = {
-    "min": True, "max": False, "min-length": True, "max-length": False,
-    "min-items": True, "max-items": False, "min-properties": True, "max-properties": False,
-    "min-contains": True, "max-contains": False,
+    "min": True,
+    "max": False,
+    "min-length": True,
+    "max-length": False,
+    "min-items": True,
+    "max-items": False,
+    "min-properties": True,
+    "max-properties": False,
+    "min-contains": True,
+    "max-contains": False,
 }
 
 # Keywords compared as a whole: any change is a warning in both directions.
 OPAQUE_KEYWORDS = (
-    "contains", "dependentRequired", "dependentSchemas", "not", "if", "then", "else",
-    "patternProperties", "propertyNames", "unevaluatedItems", "unevaluatedProperties",
-    "contentSchema", "contentMediaType", "contentEncoding", "dependencies",
+    "contains",
+    "dependentRequired",
+    "dependentSchemas",
+    "not",
+    "if",
+    "then",
+    "else",
+    "patternProperties",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+    "contentMediaType",
+    "contentEncoding",
+    "dependencies",
 )
 
 

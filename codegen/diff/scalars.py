@@ -17,15 +17,22 @@ Raw = tuple[str, tuple[str | int, ...], str, str]
 
 _CORE = ALL_TYPES - {"null"}
 _LENGTHS = {
-    "minLength": "min-length", "maxLength": "max-length", "minItems": "min-items",
-    "maxItems": "max-items", "minProperties": "min-properties",
-    "maxProperties": "max-properties", "minContains": "min-contains",
+    "minLength": "min-length",
+    "maxLength": "max-length",
+    "minItems": "min-items",
+    "maxItems": "max-items",
+    "minProperties": "min-properties",
+    "maxProperties": "max-properties",
+    "minContains": "min-contains",
     "maxContains": "max-contains",
 }
-_UNIVERSAL_PATTERNS = {"", ".*", "^.*$", "^.*", ".*$", "(.*)", "^(.*)$", "[\\s\\S]*",
-                       "^[\\s\\S]*$"}
-_WIDER_FORMAT = {("int32", "int64"), ("float", "double"), ("int32", "double"),
-                 ("date", "date-time")}
+_UNIVERSAL_PATTERNS = {"", ".*", "^.*$", "^.*", ".*$", "(.*)", "^(.*)$", "[\\s\\S]*", "^[\\s\\S]*$"}
+_WIDER_FORMAT = {
+    ("int32", "int64"),
+    ("float", "double"),
+    ("int32", "double"),
+    ("date", "date-time"),
+}
 
 
 def _types(schema: Schema) -> frozenset[str]:
@@ -102,8 +109,9 @@ def _text(bound: tuple[float, bool] | None, *, lower: bool) -> str:
     return f"{op} {value}"
 
 
-def _diff_bound(stem: str, before: tuple[float, bool] | None, after: tuple[float, bool] | None,
-                *, lower: bool) -> list[Raw]:
+def _diff_bound(
+    stem: str, before: tuple[float, bool] | None, after: tuple[float, bool] | None, *, lower: bool
+) -> list[Raw]:
     if before == after:
         return []
     message = f"{stem} {_text(before, lower=lower)} -> {_text(after, lower=lower)}"
@@ -114,8 +122,11 @@ def _diff_bound(stem: str, before: tuple[float, bool] | None, after: tuple[float
     stricter = _tighter(before, after, lower=lower)
     if not stricter and not _tighter(after, before, lower=lower):
         return []
-    verb = ("increased" if lower else "decreased") if stricter else (
-        "decreased" if lower else "increased")
+    verb = (
+        ("increased" if lower else "decreased")
+        if stricter
+        else ("decreased" if lower else "increased")
+    )
     return [(f"property-{stem}-{verb}", (), message, "")]
 
 

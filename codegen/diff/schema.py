@@ -71,8 +71,9 @@ class Engine:
 
 
 _NOTHING: Schema = {"type": []}
-_NOT_SIBLINGS = frozenset({"$ref", "description", "title", "$defs", "definitions", "$schema",
-                           "$id", "$comment"})
+_NOT_SIBLINGS = frozenset(
+    {"$ref", "description", "title", "$defs", "definitions", "$schema", "$id", "$comment"}
+)
 
 
 def diff(engine: Engine, old_raw: Any, new_raw: Any) -> list[Raw]:
@@ -138,17 +139,27 @@ def _diff_finite(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     removed = [v for v in old_values or [] if not accepts(new, v, engine.new_view)]
     added = [v for v in new_values or [] if not accepts(old, v, engine.old_view)]
     if "const" in old and "const" in new and (removed or added):
-        return [("property-const-changed", (), f"const {_show(old['const'])} -> "
-                 f"{_show(new['const'])}", "")]
+        return [
+            (
+                "property-const-changed",
+                (),
+                f"const {_show(old['const'])} -> {_show(new['const'])}",
+                "",
+            )
+        ]
     word = "const" if "const" in (new if old_values is None else old) else "enum"
     if old_values is None:
         found.append((f"property-{word}-added", (), f"{word} {_show(new_values)} set", ""))
     elif new_values is None:
         found.append((f"property-{word}-removed", (), f"{word} {_show(old_values)} dropped", ""))
-    found += [("property-enum-value-removed", (), f"value {_show(v)} no longer allowed",
-               _show(v)) for v in removed]
-    found += [("property-enum-value-added", (), f"value {_show(v)} newly allowed", _show(v))
-              for v in added]
+    found += [
+        ("property-enum-value-removed", (), f"value {_show(v)} no longer allowed", _show(v))
+        for v in removed
+    ]
+    found += [
+        ("property-enum-value-added", (), f"value {_show(v)} newly allowed", _show(v))
+        for v in added
+    ]
     return found
 
 
@@ -156,14 +167,22 @@ def _diff_annotations(old: Schema, new: Schema) -> list[Raw]:
     found: list[Raw] = []
     if "default" in old or "default" in new:
         if "default" not in new:
-            found.append(("property-default-removed", (), f"default {_show(old['default'])} "
-                          "removed", ""))
+            found.append(
+                ("property-default-removed", (), f"default {_show(old['default'])} removed", "")
+            )
         elif "default" not in old:
-            found.append(("property-default-added", (), f"default {_show(new['default'])} "
-                          "added", ""))
+            found.append(
+                ("property-default-added", (), f"default {_show(new['default'])} added", "")
+            )
         elif not json_equal(old["default"], new["default"]):
-            found.append(("property-default-changed", (), f"default {_show(old['default'])} "
-                          f"-> {_show(new['default'])}", ""))
+            found.append(
+                (
+                    "property-default-changed",
+                    (),
+                    f"default {_show(old['default'])} -> {_show(new['default'])}",
+                    "",
+                )
+            )
     found += _diff_extensible_enum(old, new)
     found += _diff_discriminator(old, new)
     return found
@@ -174,12 +193,26 @@ def _diff_extensible_enum(old: Schema, new: Schema) -> list[Raw]:
     if not isinstance(old_values, list) and not isinstance(new_values, list):
         return []
     old_values, new_values = old_values or [], new_values or []
-    found: list[Raw] = [("property-extensible-enum-value-removed", (),
-                         f"x-extensible-enum value {_show(v)} removed", _show(v))
-                        for v in old_values if v not in new_values]
-    found += [("property-extensible-enum-value-added", (),
-               f"x-extensible-enum value {_show(v)} added", _show(v))
-              for v in new_values if v not in old_values]
+    found: list[Raw] = [
+        (
+            "property-extensible-enum-value-removed",
+            (),
+            f"x-extensible-enum value {_show(v)} removed",
+            _show(v),
+        )
+        for v in old_values
+        if v not in new_values
+    ]
+    found += [
+        (
+            "property-extensible-enum-value-added",
+            (),
+            f"x-extensible-enum value {_show(v)} added",
+            _show(v),
+        )
+        for v in new_values
+        if v not in old_values
+    ]
     return found
 
 
@@ -193,12 +226,19 @@ def _diff_discriminator(old: Schema, new: Schema) -> list[Raw]:
         return [("property-discriminator-removed", (), "discriminator removed", "")]
     found: list[Raw] = []
     if before.get("propertyName") != after.get("propertyName"):
-        found.append(("property-discriminator-property-changed", (),
-                      f"discriminator propertyName {before.get('propertyName')!r} -> "
-                      f"{after.get('propertyName')!r}", ""))
+        found.append(
+            (
+                "property-discriminator-property-changed",
+                (),
+                f"discriminator propertyName {before.get('propertyName')!r} -> "
+                f"{after.get('propertyName')!r}",
+                "",
+            )
+        )
     if (before.get("mapping") or {}) != (after.get("mapping") or {}):
-        found.append(("property-discriminator-mapping-changed", (),
-                      "discriminator mapping changed", ""))
+        found.append(
+            ("property-discriminator-mapping-changed", (), "discriminator mapping changed", "")
+        )
     return found
 
 

@@ -72,8 +72,13 @@ def _merge(base: Schema, member: Schema) -> Schema:
     return merged
 
 
-def diff_unions(engine: Engine, old: Schema, new: Schema, old_branches: list[Schema] | None,
-                new_branches: list[Schema] | None) -> list[Raw]:
+def diff_unions(
+    engine: Engine,
+    old: Schema,
+    new: Schema,
+    old_branches: list[Schema] | None,
+    new_branches: list[Schema] | None,
+) -> list[Raw]:
     from codegen.diff.schema import annotations_and_opaque, diff, prefixed
 
     olds, news = old_branches or [old], new_branches or [new]
@@ -86,8 +91,11 @@ def diff_unions(engine: Engine, old: Schema, new: Schema, old_branches: list[Sch
     primary, secondary = (olds, news) if request else (news, olds)
 
     def pair(p: int, s: int) -> list[Raw]:
-        return diff(engine, primary[p], secondary[s]) if request else diff(
-            engine, secondary[s], primary[p])
+        return (
+            diff(engine, primary[p], secondary[s])
+            if request
+            else diff(engine, secondary[s], primary[p])
+        )
 
     table = {(p, s): pair(p, s) for p in range(len(primary)) for s in range(len(secondary))}
     scores = {k: (_bad(engine, v), len(v)) for k, v in table.items()}
@@ -137,16 +145,38 @@ def _ambiguous(engine: Engine, olds: list[Schema], news: list[Schema], old_kw: s
     found: list[Raw] = []
     for p, old in enumerate(olds):
         hits = [s for s, new in enumerate(news) if _implies(engine, diff(engine, old, new))]
-        before = [t for t, other in enumerate(olds) if t != p and _implies(
-            engine, diff(engine, old, other))] if old_kw == "oneOf" else []
+        before = (
+            [
+                t
+                for t, other in enumerate(olds)
+                if t != p and _implies(engine, diff(engine, old, other))
+            ]
+            if old_kw == "oneOf"
+            else []
+        )
         if len(hits) > 1 and not before:
-            found.append(("property-one-of-ambiguous", ("oneOf",), "payloads valid before "
-                          f"may now match oneOf members {hits} at once and be rejected", str(p)))
+            found.append(
+                (
+                    "property-one-of-ambiguous",
+                    ("oneOf",),
+                    "payloads valid before "
+                    f"may now match oneOf members {hits} at once and be rejected",
+                    str(p),
+                )
+            )
     return found
 
 
-def _member(engine: Engine, p: int | None, s: int | None, request: bool, old_kw: str,
-            new_kw: str, *, missing: bool) -> list[Raw]:
+def _member(
+    engine: Engine,
+    p: int | None,
+    s: int | None,
+    request: bool,
+    old_kw: str,
+    new_kw: str,
+    *,
+    missing: bool,
+) -> list[Raw]:
     """A member with no counterpart: removed from old (request) or added to new (response)."""
     if missing:
         # request: old member p lost; response: new member p appeared
@@ -189,8 +219,12 @@ def _cover(engine: Engine, found: list[Raw], others: list[Schema]) -> list[Raw]:
     kept: list[Raw] = []
     for item in found:
         stem, path, _message, subject = item
-        if stem in stems and path == () and subject and all(
-                any(accepts_all_of_type(o, t) for o in others) for t in subject.split(",")):
+        if (
+            stem in stems
+            and path == ()
+            and subject
+            and all(any(accepts_all_of_type(o, t) for o in others) for t in subject.split(","))
+        ):
             continue
         kept.append(item)
     return kept
@@ -209,11 +243,23 @@ def diff_all_of(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     for i, j in matched:
         found += prefixed(("allOf", j), diff(engine, before[i], after[j]))
     for i in sorted(set(range(len(before))) - {i for i, _ in matched}):
-        found.append(("property-all-of-removed", ("allOf", i), f"allOf member #{i} "
-                      f"{_label(before[i])} removed", str(i)))
+        found.append(
+            (
+                "property-all-of-removed",
+                ("allOf", i),
+                f"allOf member #{i} {_label(before[i])} removed",
+                str(i),
+            )
+        )
     for j in sorted(set(range(len(after))) - {j for _, j in matched}):
-        found.append(("property-all-of-added", ("allOf", j), f"allOf member #{j} "
-                      f"{_label(after[j])} added", str(j)))
+        found.append(
+            (
+                "property-all-of-added",
+                ("allOf", j),
+                f"allOf member #{j} {_label(after[j])} added",
+                str(j),
+            )
+        )
     return found
 
 

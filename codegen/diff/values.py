@@ -15,8 +15,14 @@ _TYPE_KEYWORDS: dict[str, tuple[str, ...]] = {
     "number": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
     "array": ("items", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains"),
     "object": (
-        "required", "additionalProperties", "patternProperties", "minProperties",
-        "maxProperties", "propertyNames", "dependentRequired", "dependentSchemas",
+        "required",
+        "additionalProperties",
+        "patternProperties",
+        "minProperties",
+        "maxProperties",
+        "propertyNames",
+        "dependentRequired",
+        "dependentSchemas",
     ),
 }
 _COMBINATORS = ("enum", "const", "not", "allOf", "anyOf", "oneOf", "$ref", "if")
@@ -103,8 +109,15 @@ def accepts(schema: Any, value: Any, resolve: Resolve, depth: int = 0) -> bool:
     node = resolve(schema)
     if not node:
         return node == {}
-    checks = (_check_values, _check_type, _check_string, _check_number, _check_array,
-              _check_object, _check_combinators)
+    checks = (
+        _check_values,
+        _check_type,
+        _check_string,
+        _check_number,
+        _check_array,
+        _check_object,
+        _check_combinators,
+    )
     return all(check(node, value, resolve, depth) for check in checks)
 
 

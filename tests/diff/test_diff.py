@@ -19,8 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def changes(old: Any, new: Any, direction: str = "request") -> list[Change]:
-    return diff_documents(make_document("old", old), make_document("new", new),
-                          direction=direction)
+    return diff_documents(make_document("old", old), make_document("new", new), direction=direction)
 
 
 def rules_of(found: list[Change], severity: str | None = None) -> set[str]:
@@ -41,36 +40,52 @@ def test_duration_string_to_integer_breaks_both_sides() -> None:
 def test_enum_value_removed(direction: str, severity: str) -> None:
     found = changes({"enum": ["a", "b"]}, {"enum": ["a"]}, direction)
     assert [(c.rule, c.severity) for c in found] == [
-        (f"{direction}-property-enum-value-removed", severity)]
+        (f"{direction}-property-enum-value-removed", severity)
+    ]
 
 
 def test_enum_value_added_breaks_responses_only() -> None:
     assert rules_of(changes({"enum": ["a"]}, {"enum": ["a", "b"]}, "response"), "breaking") == {
-        "response-property-enum-value-added"}
+        "response-property-enum-value-added"
+    }
     assert not rules_of(changes({"enum": ["a"]}, {"enum": ["a", "b"]}), "breaking")
 
 
 def test_bounds_and_lengths() -> None:
-    found = changes({"type": "integer", "maximum": 15, "minLength": 1},
-                    {"type": "integer", "maximum": 10, "exclusiveMinimum": 2})
-    assert rules_of(found) == {"request-property-max-decreased", "request-property-min-set",
-                               "request-property-min-length-removed"}
+    found = changes(
+        {"type": "integer", "maximum": 15, "minLength": 1},
+        {"type": "integer", "maximum": 10, "exclusiveMinimum": 2},
+    )
+    assert rules_of(found) == {
+        "request-property-max-decreased",
+        "request-property-min-set",
+        "request-property-min-length-removed",
+    }
 
 
 def test_required_and_nullable() -> None:
     old = {"type": "object", "properties": {"a": {"type": "string"}}}
-    new = {"type": "object", "required": ["a"],
-           "properties": {"a": {"type": ["string", "null"]}}}
-    assert rules_of(changes(old, new)) == {"request-property-became-required",
-                                           "request-property-became-nullable"}
+    new = {"type": "object", "required": ["a"], "properties": {"a": {"type": ["string", "null"]}}}
+    assert rules_of(changes(old, new)) == {
+        "request-property-became-required",
+        "request-property-became-nullable",
+    }
     assert rules_of(changes(new, old, "response"), "breaking") == {
-        "response-property-became-optional"}
+        "response-property-became-optional"
+    }
 
 
 def test_ref_cycles_terminate_and_changes_inside_are_found() -> None:
     def tree(kind: str) -> dict[str, Any]:
-        return {"$ref": "#/$defs/node", "$defs": {"node": {"type": "object", "properties": {
-            "kind": {"type": kind}, "child": {"$ref": "#/$defs/node"}}}}}
+        return {
+            "$ref": "#/$defs/node",
+            "$defs": {
+                "node": {
+                    "type": "object",
+                    "properties": {"kind": {"type": kind}, "child": {"$ref": "#/$defs/node"}},
+                }
+            },
+        }
 
     found = changes(tree("string"), tree("integer"))
     assert [c.location for c in found] == ["#/properties/kind"]
@@ -93,29 +108,40 @@ def test_stable_order_and_fingerprints() -> None:
 
 
 def test_runflow_seed_001_to_000() -> None:
-    found = diff_files(FIXTURES / "runflow/old-request.json",
-                       FIXTURES / "runflow/new-request.json")
+    found = diff_files(FIXTURES / "runflow/old-request.json", FIXTURES / "runflow/new-request.json")
     by_location = {(c.rule, c.location): c.severity for c in found}
     assert by_location[("request-property-no-longer-accepted", "#/properties/voice_ids")] == (
-        "breaking")
+        "breaking"
+    )
     assert by_location[("request-property-became-required", "#/properties/input")] == "breaking"
     assert by_location[("request-property-no-longer-accepted", "#/properties/duration")] == (
-        "breaking")
+        "breaking"
+    )
 
 
 def test_openapi_operations(tmp_path: Path) -> None:
     def doc(with_delete: bool, required: bool) -> dict[str, Any]:
-        ops: dict[str, Any] = {"get": {"parameters": [
-            {"name": "q", "in": "query", "required": required, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "ok"}}}}
+        ops: dict[str, Any] = {
+            "get": {
+                "parameters": [
+                    {"name": "q", "in": "query", "required": required, "schema": {"type": "string"}}
+                ],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
         if with_delete:
             ops["delete"] = {"responses": {"204": {"description": "gone"}}}
-        return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
-                "paths": {"/things/{id}": ops}}
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/things/{id}": ops},
+        }
 
     found = changes(doc(True, False), doc(False, True))
-    assert rules_of(found, "breaking") == {"api-operation-removed",
-                                           "request-parameter-became-required"}
+    assert rules_of(found, "breaking") == {
+        "api-operation-removed",
+        "request-parameter-became-required",
+    }
 
 
 def test_cli_json_and_exit_codes(tmp_path: Path) -> None:
@@ -124,15 +150,16 @@ def test_cli_json_and_exit_codes(tmp_path: Path) -> None:
     old, new = tmp_path / "old.json", tmp_path / "new.yaml"
     old.write_text(json.dumps({"type": "string"}))
     new.write_text("type: integer\n")
-    result = CliRunner().invoke(diff, [str(old), str(new), "--format", "json"],
-                                standalone_mode=False)
+    result = CliRunner().invoke(
+        diff, [str(old), str(new), "--format", "json"], standalone_mode=False
+    )
     payload = json.loads(result.output)
     assert result.return_value == 1
     assert payload["summary"] == {"breaking": 1, "warning": 0, "info": 0}
-    assert set(payload["changes"][0]) >= {"rule", "severity", "direction", "location",
-                                          "message"}
-    never = CliRunner().invoke(diff, [str(old), str(new), "--fail-on", "never"],
-                               standalone_mode=False)
+    assert set(payload["changes"][0]) >= {"rule", "severity", "direction", "location", "message"}
+    never = CliRunner().invoke(
+        diff, [str(old), str(new), "--fail-on", "never"], standalone_mode=False
+    )
     assert never.return_value == 0
 
 
@@ -143,14 +170,19 @@ def test_ignore_file_and_severity_override(tmp_path: Path) -> None:
     old.write_text(json.dumps({"enum": ["a", "b"]}))
     new.write_text(json.dumps({"enum": ["a"]}))
     ignore = tmp_path / "ignore.yaml"
-    ignore.write_text("ignore:\n  - rule: request-property-enum-value-removed\n"
-                      "    location: '#'\n    reason: accepted\n")
-    result = CliRunner().invoke(diff, [str(old), str(new), "--ignore", str(ignore)],
-                                standalone_mode=False)
+    ignore.write_text(
+        "ignore:\n  - rule: request-property-enum-value-removed\n"
+        "    location: '#'\n    reason: accepted\n"
+    )
+    result = CliRunner().invoke(
+        diff, [str(old), str(new), "--ignore", str(ignore)], standalone_mode=False
+    )
     assert result.return_value == 0
-    override = CliRunner().invoke(diff, [str(old), str(new), "--severity",
-                                         "request-property-enum-value-removed=info"],
-                                  standalone_mode=False)
+    override = CliRunner().invoke(
+        diff,
+        [str(old), str(new), "--severity", "request-property-enum-value-removed=info"],
+        standalone_mode=False,
+    )
     assert override.return_value == 0
 
 
@@ -179,8 +211,9 @@ def test_catalog_changelog_and_rule_table(tmp_path: Path) -> None:
     for version, kind in (("2026-04-05", "string"), ("2026-04-06", "integer")):
         folder = tmp_path / "acme" / "image-to-video" / version
         folder.mkdir(parents=True)
-        (folder / "request.json").write_text(json.dumps(
-            {"properties": {"duration": {"type": kind}}}))
+        (folder / "request.json").write_text(
+            json.dumps({"properties": {"duration": {"type": kind}}})
+        )
     text = changelog_markdown(tmp_path)
     assert "## acme/image-to-video: 2026-04-05 -> 2026-04-06" in text
     assert "request-property-type-changed" in text
