@@ -6,6 +6,7 @@ report every problem in one go.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -26,9 +27,57 @@ def against_meta(source: SourceFile, meta: SourceFile | None) -> list[Problem]:
         return []
     from jsonschema import Draft202012Validator
 
-    validator = Draft202012Validator(meta.data)
+    validator = _strict_patterns(Draft202012Validator)(meta.data)
     errors = sorted(validator.iter_errors(source.data), key=lambda e: list(map(str, e.path)))
-    return [(source.path, pointer(e.path), _short(e.message)) for e in errors]
+    found = [(source.path, pointer(e.path), _short(e.message)) for e in errors]
+    if not found and meta.path.endswith("manifest.schema.json"):
+        found.extend(_display_name(source))
+    return found
+
+
+@functools.cache
+def _strict_patterns(base: Any) -> Any:
+    """`base` with ECMA-262 `pattern` semantics: `$` is the end of the text, not a newline.
+
+    Python's `re` lets `^[a-z]+$` match "abc\n"; ids and versions become module names and
+    paths, so a trailing newline must not pass.
+    """
+    from jsonschema import ValidationError, validators
+
+    def pattern(validator: Any, regex: str, instance: Any, schema: Any) -> Iterator[Any]:
+        if validator.is_type(instance, "string") and not re.search(_ecma(regex), instance):
+            yield ValidationError(f"{instance!r} does not match {regex!r}")
+
+    extend: Any = validators.extend
+    return extend(base, {"pattern": pattern})
+
+
+@functools.cache
+def _ecma(regex: str) -> str:
+    """Rewrite each unescaped `$` outside a character class as `\\Z` (end of text)."""
+    out, escaped, in_class = [], False, False
+    for char in regex:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = "\\Z"
+        out.append(char)
+    return "".join(out)
+
+
+def _display_name(source: SourceFile) -> list[Problem]:
+    """A provider's display name goes into generated docstrings: one plain line of text."""
+    name = source.data.get("name") if isinstance(source.data, dict) else None
+    if isinstance(name, str) and re.search(r'["\\`<>\x00-\x1f\x7f-\x9f\u2028\u2029]', name):
+        message = "a display name: no quotes, backslashes, backticks, <>, or control characters"
+        return [(source.path, "/name", message)]
+    return []
 
 
 def _short(message: str, limit: int = 300) -> str:
@@ -39,7 +88,39 @@ def schema_problems(source: SourceFile) -> list[Problem]:
     """A provider or canonical JSON Schema file: an object, only local `$ref`s that resolve."""
     if not isinstance(source.data, dict):
         return [(source.path, "", "a JSON Schema file must hold an object")]
-    return [(source.path, pointer(parts), msg) for parts, msg in _ref_problems(source.data)]
+    found = [*_ref_problems(source.data), *_base_problems(source.data)]
+    return [(source.path, pointer(parts), msg) for parts, msg in found]
+
+
+DRAFT_2020_12 = {
+    "https://json-schema.org/draft/2020-12/schema",
+    "https://json-schema.org/draft/2020-12/schema#",
+}
+
+
+def _base_problems(doc: dict[str, Any]) -> Iterator[tuple[list[str | int], str]]:
+    """Keywords that would make a tool resolve or fetch something outside this file.
+
+    `$id` below the root moves the base URI, so a "#/..." `$ref` under it leaves the file;
+    a `$schema` other than draft 2020-12 makes tools look up (or fetch) a meta-schema;
+    `$dynamicRef` / `$recursiveRef` to another document are remote `$ref`s by another name.
+    """
+    from codegen.normalize.walk import subschemas
+
+    for path, node in subschemas(doc):
+        parts = list(path)
+        if path and "$id" in node:
+            yield [*parts, "$id"], "$id is only allowed on the root: it moves where $refs resolve"
+        schema = node.get("$schema")
+        if schema is not None and (path or schema not in DRAFT_2020_12):
+            yield (
+                [*parts, "$schema"],
+                f"$schema {schema!r} is refused: only draft 2020-12, on the root",
+            )
+        for key in ("$dynamicRef", "$recursiveRef"):
+            ref = node.get(key)
+            if ref is not None and not (isinstance(ref, str) and ref.startswith("#")):
+                yield [*parts, key], f"remote {key} {ref!r} is refused"
 
 
 def _ref_problems(doc: dict[str, Any]) -> Iterator[tuple[list[str | int], str]]:
@@ -77,7 +158,7 @@ def _resolve(doc: Any, ref: str) -> Any:
 
 def name_problem(rel: str, name: str, *, what: str) -> Problem | None:
     pattern = VERSION_PATTERN if what == "version" else ID_PATTERN
-    if pattern.match(name):
+    if pattern.fullmatch(name):
         return None
     hint = "YYYY-MM-DD" if what == "version" else "lowercase letters, digits and dashes"
     return (rel, "", f"{what} folder name {name!r} is not valid ({hint})")
