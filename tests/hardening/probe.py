@@ -20,7 +20,7 @@ def main() -> None:
     spec = json.load(sys.stdin)
     out = Path(spec["out"]).resolve()
     package = importlib.import_module("kling_gateways")
-    origin = Path(package.__file__).resolve()
+    origin = Path(str(package.__file__)).resolve()
     if out not in origin.parents:
         raise SystemExit(f"imported the wrong kling_gateways: {origin}")
     report: dict[str, Any] = {"modules": import_all(out), "checks": {}}
