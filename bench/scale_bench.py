@@ -7,14 +7,36 @@ per schema: between 100 and 500 schemas it should be no more than between 10 and
 
 from __future__ import annotations
 
+import json
 import math
+import sys
 import tempfile
 from pathlib import Path
 
 from bench.generate_bench import cli_generate, env_with_cache
-from bench.run import median, quick, record, spread
+from bench.run import median, quick, record, run_cmd, spread
 from bench.synth import write_catalog
 
+STAGES_PROBE = """
+import json, sys, time
+from pathlib import Path
+from codegen.catalog import load_catalog
+from codegen.generate import generate
+from codegen.normalize.schema import normalize_schema
+from codegen.render.models import render_models
+root = Path(sys.argv[1])
+generate(root)  # imports and first-call costs out of the way
+t0 = time.perf_counter(); generate(root); t1 = time.perf_counter()
+catalog = load_catalog(root); t2 = time.perf_counter()
+sources = [s for p in catalog.providers.values() for e in p.endpoints.values()
+           for v in e.versions.values() for s in v.schemas.values()]
+normalized = [normalize_schema(s) for s in sources]; t3 = time.perf_counter()
+for s, n in zip(sources, normalized):
+    render_models(n.model, class_name="Request", file=s.path)
+t4 = time.perf_counter()
+print(json.dumps({"total": t1 - t0, "load": t2 - t1, "normalize": t3 - t2,
+                  "render_models": t4 - t3, "schemas": len(sources)}))
+"""
 SIZES_FULL = ((10, 3), (100, 3), (500, 1))  # (schemas, runs)
 SIZES_QUICK = ((10, 2), (50, 1))
 
@@ -22,6 +44,34 @@ SIZES_QUICK = ((10, 2), (50, 1))
 def run() -> str:
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp_name:
         return _run(Path(tmp_name))
+
+
+def stages(schemas: Path) -> list[str]:
+    """Where the per-schema time goes: warm in-process stages on one synthetic catalog."""
+    _, done = run_cmd([sys.executable, "-c", STAGES_PROBE, str(schemas)])
+    if done.returncode != 0:
+        return [f"Stage split unavailable: {done.stderr.strip().splitlines()[-1:]}"]
+    t = json.loads(done.stdout.strip().splitlines()[-1])
+    n, total = t["schemas"], t["total"]
+    rest = total - t["load"] - t["normalize"] - t["render_models"]
+    parts = [
+        ("load the catalog (JSON, YAML manifests, meta checks)", t["load"]),
+        (
+            "normalize (includes the JSON Schema meta-schema check, pure-Python jsonschema)",
+            t["normalize"],
+        ),
+        ("render_models (datamodel-code-generator)", t["render_models"]),
+        ("everything else, by difference (templates, headers, ruff check + format)", rest),
+    ]
+    lines = [
+        f"Where the time goes: warm in-process `generate()` on the {n}-schema catalog"
+        f" (one run, imports excluded): {total:.2f} s, {total / n * 1000:.1f} ms per schema.",
+        "",
+        "| stage | seconds | ms per schema | share |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {a} | {b:.2f} | {b / n * 1000:.1f} | {b / total:.0%} |" for a, b in parts]
+    return lines
 
 
 def _run(tmp: Path) -> str:
@@ -55,6 +105,7 @@ def _run(tmp: Path) -> str:
             f"| {n} | {files[n]} | {spread(times)} | {mid / n * 1000:.0f} ms |"
             f" {mid / median(results[first]):.1f}x |"
         )
+    rows += ["", *stages(tmp / f"catalog-{sizes[1][0]}")]
     ns = [n for n, _ in sizes]
     t = {n: median(results[n]) for n in ns}
     low = (t[ns[1]] - t[ns[0]]) / (ns[1] - ns[0])
