@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from codegen.cache import NO_CACHE, Cache, tree_key
 from codegen.catalog import Catalog, SourceFile, load_catalog
 from codegen.errors import SchemaError
 from codegen.plan import plan
@@ -13,13 +15,30 @@ from codegen.render.output import Context, with_header
 OWNED_LIST = ".kling-codegen-files"
 
 
-def generate(schemas: Path) -> dict[str, str]:
-    """Load, normalize, plan and render the catalog at `schemas`; nothing is written."""
+def generate(schemas: Path, *, cache: Cache = NO_CACHE) -> dict[str, str]:
+    """Load, normalize, plan and render the catalog at `schemas`; nothing is written.
+
+    With a cache, an unchanged catalog returns the stored result of the last run (keyed on
+    every input byte and the generator itself), and a changed one re-renders only what its
+    changes reach.
+    """
+    key = tree_key(schemas) if cache.root is not None and Path(schemas).is_dir() else None
+    stored = cache.get("tree", key) if key else None
+    if stored is not None:
+        files: dict[str, str] = json.loads(stored)
+        return files
+    files = _generate(schemas, cache)
+    if key:
+        cache.put("tree", key, json.dumps(files, ensure_ascii=False))
+    return files
+
+
+def _generate(schemas: Path, cache: Cache) -> dict[str, str]:
     catalog = load_catalog(schemas)
-    ctx = Context(catalog)
+    ctx = Context(catalog, cache=cache)
     normalize_all(ctx)
     files = {output.path: with_header(output) for output in plan(ctx)}
-    files = format_python(files)
+    files = format_python(files, cache=cache)
     files[OWNED_LIST] = owned_list(files)
     return dict(sorted(files.items()))
 

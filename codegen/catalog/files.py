@@ -117,8 +117,9 @@ def _reject_constant(name: str) -> Any:
 def _parse_yaml(rel: str, text: str) -> Any:
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~20x faster
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)  # a SafeLoader (C or pure Python)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""

@@ -29,12 +29,24 @@ import click
     is_flag=True,
     help="Write nothing; list stale, missing and extra files; exit 1 if any.",
 )
-def generate(*, schemas: Path, out: Path, check: bool) -> int:
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    envvar="KLING_CODEGEN_CACHE",
+    default=None,
+    help="Content-hash cache folder [default: .kling-cache beside the output folder].",
+)
+@click.option("--no-cache", is_flag=True, help="Render everything from scratch.")
+def generate(
+    *, schemas: Path, out: Path, check: bool, cache_dir: Path | None, no_cache: bool
+) -> int:
     """Regenerate the output folder from the schema catalog."""
+    from codegen.cache import Cache
     from codegen.generate import generate as run
     from codegen.write import compare, write
 
-    files = run(schemas)
+    cache = Cache(None if no_cache else (cache_dir or out.resolve().parent / ".kling-cache"))
+    files = run(schemas, cache=cache)
     if check:
         changes = compare(out, files)
         for label, paths in (

@@ -137,7 +137,14 @@ def _report_pages(ctx: Context) -> list[Output]:
 
 
 def _reports(ctx: Context) -> list[tuple[str, str, Any]]:
-    """(title, path under docs/, build) for pages that other packages render."""
+    """(title, path under docs/, build) for pages that other packages render; computed once."""
+    if "reports" not in ctx.memo:
+        ctx.memo["reports"] = _find_reports(ctx)
+    reports: list[tuple[str, str, Any]] = ctx.memo["reports"]
+    return reports
+
+
+def _find_reports(ctx: Context) -> list[tuple[str, str, Any]]:
     found: list[tuple[str, str, Any]] = []
     if _has("codegen.diff.catalog"):
         module = importlib.import_module("codegen.diff.catalog")

@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from codegen.cache import NO_CACHE, Cache, digest, generator_fingerprint
 from codegen.errors import OutputError
 
 RUFF_ARGS = [
@@ -28,11 +29,18 @@ def ruff_bin() -> str:
     return str(find_ruff_bin())
 
 
-def format_python(files: dict[str, str]) -> dict[str, str]:
-    """Return `files` with every `.py` entry fixed and formatted by ruff."""
-    python = {p: c for p, c in files.items() if p.endswith(".py")}
-    if not python:
-        return dict(files)
+def format_python(files: dict[str, str], *, cache: Cache = NO_CACHE) -> dict[str, str]:
+    """Return `files` with every `.py` entry fixed and formatted by ruff (cached per content)."""
+    keys = {p: digest(generator_fingerprint(), c) for p, c in files.items() if p.endswith(".py")}
+    done = {p: hit for p, key in keys.items() if (hit := cache.get("format", key)) is not None}
+    todo = {p: files[p] for p in keys if p not in done}
+    formatted = _run_ruff(todo) if todo else {}
+    for path, text in formatted.items():
+        cache.put("format", keys[path], text)
+    return {**files, **done, **formatted}
+
+
+def _run_ruff(python: dict[str, str]) -> dict[str, str]:
     with tempfile.TemporaryDirectory(prefix="kling-codegen-fmt-") as tmp:
         root = Path(tmp)
         for rel, content in python.items():
@@ -40,8 +48,7 @@ def format_python(files: dict[str, str]) -> dict[str, str]:
             (root / rel).write_text(content, encoding="utf-8")
         _ruff(root, "check", "--fix-only", "--exit-zero", f"--select={FIX_RULES}", FIRST_PARTY)
         _ruff(root, "format")
-        formatted = {rel: (root / rel).read_text(encoding="utf-8") for rel in python}
-    return {**files, **formatted}
+        return {rel: (root / rel).read_text(encoding="utf-8") for rel in python}
 
 
 def _ruff(root: Path, command: str, *extra: str) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codegen import __version__
+from codegen.cache import NO_CACHE, Cache
 from codegen.catalog import Catalog, SourceFile
 from codegen.normalize import Normalized, normalize_schema
 
@@ -25,6 +26,8 @@ class Context:
 
     catalog: Catalog
     _normalized: dict[str, Normalized] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)  # per-run results shared by builders
+    cache: Cache = NO_CACHE
 
     def normalized(self, source: SourceFile) -> Normalized:
         if source.path not in self._normalized:

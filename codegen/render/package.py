@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Any
 
+from codegen.cache import digest, generator_fingerprint
 from codegen.catalog import Endpoint, Provider, SourceFile, Version
 from codegen.normalize.schema import unenforced_keywords
 from codegen.render.env import TEMPLATES, render
@@ -68,8 +69,8 @@ def _models(ctx: Context, path: str, source: SourceFile, class_name: str) -> Out
         shown = f"schemas/{source.path}"
         extra = sorted(unenforced_keywords(normalized.validator))
         if not extra:
-            return render_models(normalized.model, class_name=class_name, file=shown)
-        code = render_models(normalized.model, class_name=f"{class_name}Fields", file=shown)
+            return _cached_models(ctx, normalized.model, class_name=class_name, file=shown)
+        code = _cached_models(ctx, normalized.model, class_name=f"{class_name}Fields", file=shown)
         check = render(
             "schema_checked.py.j2",
             name=class_name,
@@ -79,6 +80,15 @@ def _models(ctx: Context, path: str, source: SourceFile, class_name: str) -> Out
         return _add_imports(code, CHECK_IMPORTS) + check
 
     return Output(path, (source,), build)
+
+
+def _cached_models(ctx: Context, schema: dict[str, Any], *, class_name: str, file: str) -> str:
+    key = digest(generator_fingerprint(), class_name, json.dumps(schema, ensure_ascii=False))
+    code = ctx.cache.get("models", key)
+    if code is None:
+        code = render_models(schema, class_name=class_name, file=file)
+        ctx.cache.put("models", key, code)
+    return code
 
 
 CHECK_IMPORTS = (

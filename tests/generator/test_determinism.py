@@ -28,3 +28,38 @@ def test_no_machine_paths_in_output(tmp_path: Path) -> None:
         text = data.decode("utf-8")
         assert str(tmp_path) not in text, path
         assert str(SCHEMAS) not in text, path
+
+
+def test_cache_never_changes_the_output(tmp_path: Path) -> None:
+    from codegen.cache import Cache
+    from codegen.generate import generate
+
+    from .conftest import GOLDEN
+
+    schemas = GOLDEN / "minimal" / "schemas"
+    fresh = generate(schemas)
+    cache = Cache(tmp_path / "cache")
+    cold = generate(schemas, cache=cache)
+    warm = generate(schemas, cache=cache)
+    assert fresh == cold == warm
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["format", "models", "tree"]
+
+
+def test_a_changed_schema_misses_the_tree_cache(tmp_path: Path) -> None:
+    import shutil
+
+    from codegen.cache import Cache
+    from codegen.generate import generate
+
+    from .conftest import GOLDEN
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(GOLDEN / "minimal" / "schemas", schemas)
+    cache = Cache(tmp_path / "cache")
+    before = generate(schemas, cache=cache)
+    request = schemas / "acme/image-to-video/2026-02-01/request.json"
+    request.write_text(request.read_text().replace('"maximum": 15', '"maximum": 12'))
+    after = generate(schemas, cache=cache)
+    assert after == generate(schemas)
+    path = "kling_gateways/acme/image_to_video/v2026_02_01/request.py"
+    assert "le=12" in after[path] and "le=15" in before[path]

@@ -1,0 +1,80 @@
+"""A content-addressed cache, so that regenerating what did not change costs nothing.
+
+Keys are sha256 digests of everything that decides an output: the input bytes, the
+generator's own source and templates, and the pinned tool versions. A hit returns the
+exact bytes a fresh run would produce, so the cache can never change the output; delete
+the folder at any time. Entries are written atomically (temp file + rename).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+CODEGEN = Path(__file__).resolve().parent
+TEMPLATES = CODEGEN.parent / "templates"
+PINNED = ("datamodel-code-generator", "ruff")
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@functools.cache
+def generator_fingerprint() -> str:
+    """Hash of the generator's code, templates and pinned tool versions."""
+    parts: list[str | bytes] = [f"{name}=={metadata.version(name)}" for name in PINNED]
+    for root in (CODEGEN, TEMPLATES):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                parts += [path.relative_to(root.parent).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def tree_key(schemas: Path) -> str:
+    """Hash of every file in the catalog folder (names and bytes) plus the generator."""
+    parts: list[str | bytes] = [generator_fingerprint()]
+    for path in sorted(schemas.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            parts += [path.relative_to(schemas).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+class Cache:
+    """A folder of entries `<kind>/<key[:2]>/<key>`; `Cache(None)` caches nothing."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+
+    def get(self, kind: str, key: str) -> str | None:
+        if self.root is None:
+            return None
+        try:
+            return (self.root / kind / key[:2] / key).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def put(self, kind: str, key: str, value: str) -> None:
+        if self.root is None:
+            return
+        folder = self.root / kind / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(value)
+            os.replace(tmp, folder / key)
+        except OSError:
+            pass  # a cache that cannot be written is only a slower run
+
+
+NO_CACHE = Cache(None)
