@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from codegen.catalog import Endpoint, Provider, SourceFile
+from codegen.render import canonical_doc
 from codegen.render.env import render
 from codegen.render.fields import rows
 from codegen.render.output import Context, Output
@@ -29,10 +30,14 @@ def outputs(ctx: Context) -> list[Output]:
 
 
 def _all_sources(ctx: Context) -> tuple[SourceFile, ...]:
+    """Everything the report pages read: manifests, schemas, provenance, mappings, canonical."""
     files = [p.manifest for p in ctx.catalog.providers.values()]
+    files.extend(s for kinds in ctx.catalog.canonical.values() for s in kinds.values())
     for endpoint in ctx.catalog.endpoints():
+        files.extend([endpoint.mapping] if endpoint.mapping else [])
         for version in endpoint.versions.values():
             files.extend(version.schemas.values())
+            files.extend([version.provenance] if version.provenance else [])
     return tuple(files)
 
 
@@ -146,6 +151,14 @@ def _reports(ctx: Context) -> list[tuple[str, str, Any]]:
 
 def _find_reports(ctx: Context) -> list[tuple[str, str, Any]]:
     found: list[tuple[str, str, Any]] = []
+    if any(e.mapping for e in ctx.catalog.endpoints()):
+        found.append(
+            (
+                "How each provider spells each canonical field",
+                "canonical.md",
+                lambda: canonical_doc.page(ctx.catalog),
+            )
+        )
     if _has("codegen.diff.catalog"):
         module = importlib.import_module("codegen.diff.catalog")
         found.append(
