@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -76,12 +77,14 @@ def write(out: Path, files: dict[str, str]) -> Changes:
         check_path(rel)
     out = out.resolve()
     _recover(out)
+    _remove_stale_staging(out)
     changes = compare(out, files) if out.exists() else Changes([], sorted(files), [])
     if not changes:
         return changes
     staging = out.with_name(f".{out.name}.staging-{os.getpid()}")
     try:
         _assemble(staging, out, files)
+        _checkpoint("assembled")
         _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -97,20 +100,30 @@ def _assemble(staging: Path, out: Path, files: dict[str, str]) -> None:
             rel = path.relative_to(out).as_posix()
             if rel not in keep and rel not in files:
                 _copy(path, staging / rel)
-    for rel, content in files.items():
+    for index, (rel, content) in enumerate(files.items()):
+        if index == len(files) // 2:
+            _checkpoint("staging")
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
         (staging / rel).write_bytes(content.encode("utf-8"))
 
 
 def _all_files(root: Path) -> list[Path]:
+    """Files, symbolic links (to files or folders) and empty folders below `root`."""
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-        found.extend(Path(dirpath) / f for f in sorted(filenames))
+        here = Path(dirpath)
+        links = [d for d in dirnames if (here / d).is_symlink()]
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and d not in links)
+        found.extend(here / f for f in sorted([*filenames, *links]))
+        if here != root and not filenames and not dirnames and not links:
+            found.append(here)
     return found
 
 
 def _copy(src: Path, dst: Path) -> None:
+    if src.is_dir() and not src.is_symlink():
+        dst.mkdir(parents=True, exist_ok=True)
+        return
     dst.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src, dst, follow_symlinks=False)
 
@@ -120,12 +133,49 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)
     if out.exists():
         os.rename(out, previous)
+    _checkpoint("renamed")
     os.rename(staging, out)
+    _checkpoint("swapped")
     shutil.rmtree(previous, ignore_errors=True)
 
 
+def _remove_stale_staging(out: Path) -> None:
+    """Staging folders left by runs that were killed (their process is gone)."""
+    for staging in out.parent.glob(f".{out.name}.staging-*"):
+        pid = staging.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _checkpoint(step: str) -> None:
+    """Test hook: with KLING_CODEGEN_PAUSE_AT="<step>:<file>", create <file> and wait there.
+
+    tests/hardening sends SIGKILL at each step to prove the swap is atomic. Unset in normal use.
+    """
+    hook = os.environ.get("KLING_CODEGEN_PAUSE_AT", "")
+    wanted, _, marker = hook.partition(":")
+    if wanted != step or not marker:
+        return
+    Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+    time.sleep(60)
+
+
 def _recover(out: Path) -> None:
-    """Undo a swap that was cut between its two renames."""
+    """Finish a swap that was cut: between the renames (put the old tree back), or after."""
     previous = out.with_name(f"{out.name}.previous")
     if previous.exists() and not out.exists():
         os.rename(previous, out)
+    elif previous.exists():  # cut after the second rename: `out` is the new tree, whole
+        shutil.rmtree(previous, ignore_errors=True)
