@@ -25,6 +25,9 @@ PROBE = Path(__file__).resolve().parent / "probe.py"
 PROVIDER = "hostile"
 ENDPOINT = "image-to-video"
 VERSION = "2026-01-01"
+# The generator's content-hash cache, which `generate` keeps beside the output folder: the one
+# thing it writes outside it (see SECURITY.md). Tests allow exactly this name and nothing else.
+CACHE = ".kling-cache"
 
 LIFECYCLE: dict[str, Any] = {
     "kind": "queue",
@@ -176,5 +179,5 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 def all_paths(root: Path) -> set[str]:
-    """Every file, folder and link below `root` (resolved), for "nothing escaped" checks."""
-    return {str(p) for p in root.rglob("*")}
+    """Every file, folder and link below `root`, for "nothing escaped" checks (cache excluded)."""
+    return {str(p) for p in root.rglob("*") if CACHE not in p.relative_to(root).parts}
