@@ -40,16 +40,15 @@ def against_meta(source: SourceFile, meta: SourceFile | None) -> list[Problem]:
     """Validate a file against its meta-schema; every error with its pointer."""
     if meta is None:
         return []
+    named = _display_name(source) if meta.path.endswith("manifest.schema.json") else []
     if _fast_valid(meta, source.data):
-        return []
+        return named
     from jsonschema import Draft202012Validator
 
     validator = _strict_patterns(Draft202012Validator)(meta.data)
     errors = sorted(validator.iter_errors(source.data), key=lambda e: list(map(str, e.path)))
     found = [(source.path, pointer(e.path), _short(e.message)) for e in errors]
-    if not found and meta.path.endswith("manifest.schema.json"):
-        found.extend(_display_name(source))
-    return found
+    return [*found, *named]
 
 
 @functools.cache
