@@ -230,7 +230,9 @@ def _as_payload(request: Any) -> Any:
         return request.model_dump(mode="json", by_alias=True, exclude_none=True)
     if isinstance(request, Mapping):
         return dict(request)
-    raise TypeError(f"request must be a model or a mapping, not {type(request).__name__}")
+    if isinstance(request, list):  # a whole body, e.g. Runware's task array
+        return [dict(item) if isinstance(item, Mapping) else item for item in request]
+    raise TypeError(f"request must be a model, a mapping or a list, not {type(request).__name__}")
 
 
 def _fill_constants(model: type[pydantic.BaseModel] | None, payload: Any) -> None:
