@@ -197,30 +197,30 @@ def failure(name: str, stage: str) -> str:
 # Printed only for targets a run misses; the figures they cite are in the sections below.
 WHY: dict[str, str] = {
     "Full regeneration": (
-        "A cold run spends most of its time in three places (see the split and profile in"
-        " *Regeneration of the catalog*): importing datamodel-code-generator (~0.8-1.4 s of"
-        " lazy imports; its `config.py` builds pydantic models at import), rendering each"
-        " schema through it (~20-50 ms per schema), and the pure-Python jsonschema meta-schema"
-        " check in `normalize_schema`, which runs twice per schema: once through the memoized"
-        " `Context.normalized` and again from `codegen/drift/report.py` (`_schema`, 20 of the"
-        " 39 calls), which bypasses the memo. To close it: pass the Context's normalized"
-        " schemas to the drift report; meta-check with jsonschema-rs (already a dependency;"
-        " keep python-jsonschema only to word the errors of an invalid schema); and a"
-        " content-hash cache of rendered model bodies, so that unchanged schemas skip"
-        " datamodel-code-generator and its import. The >=10x ratio follows from the same"
-        " fixes: the baseline costs a fixed ~1 s per file."
+        "A cold run (empty cache) is dominated by datamodel-code-generator: its import"
+        " (~0.6-1.4 s of lazy imports, see the split; its `config.py` builds pydantic models at"
+        " import) and one render per schema (~20 ms each, see the stage table in *Scale*);"
+        " the rest is ruff and templates. Earlier runs of this benchmark also found the"
+        " pure-Python jsonschema meta-schema check running twice per schema (the second time"
+        " from `codegen/drift/report.py`, bypassing the Context memo); the stage table shows"
+        " whether that is still the case. To close it: import only the parts of"
+        " datamodel-code-generator that are used, render models in a 2-process pool (2 cores),"
+        " or ship a warm cache. The >=10x ratio follows from the same fixes: the baseline costs"
+        " a fixed ~0.7-1 s per file, almost all of it start-up."
     ),
     "No-op": (
-        "Without a content-hash cache a no-op run does the full work: load, normalize, render"
-        " every model, run ruff, then compare. Closing it needs the cache the generator author"
-        " is adding: hash the inputs (schema bytes + templates + generator version), and when"
-        " every hash matches the owned-files list, compare nothing and import nothing heavy."
+        "A no-op run should cost one hash of the inputs (schema bytes + templates + generator"
+        " version) and a cache hit: no datamodel-code-generator import, no ruff. Where it"
+        " costs more, the profile of a no-op run shows which of these still happens."
     ),
     "Incremental": (
-        "One changed schema re-renders the whole catalog today. With per-output content"
-        " hashes only the outputs whose sources changed are rebuilt (one model file, its"
-        " _schemas.py, validators, docs page, changelog), i.e. one datamodel-code-generator"
-        " call (~0.8 s import + ~30 ms) plus ruff on the changed files."
+        "With per-output content hashes only the outputs whose sources changed are rebuilt"
+        " (one model file, its _schemas.py, validators, docs pages), but that one model still"
+        " needs datamodel-code-generator, whose import alone is ~0.6-1.4 s (see the split in"
+        " *Regeneration of the catalog*: lazy imports). To close it: import less of it (only"
+        " the JSON Schema parser and the pydantic v2 model type), or keep a warm worker"
+        " process, or defer the import until a model cache miss and render all misses in one"
+        " batch (already the case) so the import is paid once."
     ),
     "`generate --check`": (
         "`--check` runs the same full generate() as a write, then compares. The cache that makes"
@@ -228,17 +228,17 @@ WHY: dict[str, str] = {
         " bytes on disk)."
     ),
     "Scale: 500": (
-        "Growth is linear, so the miss is the per-schema cost (~50 ms at the CLI): mostly"
-        " datamodel-code-generator and the pure-Python meta-schema check, run twice (see the"
-        " stage table in *Scale*). 10 s for 500 needs <= ~15 ms per schema: one meta check, with"
-        " jsonschema-rs (-10 to -15 ms), and rendering models in a 2-process pool (the machine has 2 cores;"
-        " halves the ~25 ms) or the content-hash cache on re-runs."
+        "Growth is linear; the miss is the per-schema cost (see *Scale*: marginal ms per"
+        " schema and the stage table), two thirds of it datamodel-code-generator's render."
+        " 10 s for 500 needs the marginal cost shown there. To close it: render models in a"
+        " 2-process pool (the machine has 2 cores), or call datamodel-code-generator's parser"
+        " once for many schemas instead of once per schema; re-runs are covered by the cache."
     ),
     "Validation (valid): generated validator": (
         "On valid payloads the generated validator is jsonschema-rs `is_valid` plus three Python"
         " calls (`validate_x` -> `SchemaValidator.validate` -> `_validator()`), a few tenths of a"
-        " µs on a sub-µs check. Binding `is_valid` of the compiled validator directly in the generated"
-        " module (no property/lock check per call) would remove most of it."
+        " µs on a sub-µs check. Binding `is_valid` of the compiled validator directly in the"
+        " generated module (no property/lock check per call) would remove most of it."
     ),
     "Validation (invalid): generated validator": (
         "On invalid payloads the generated validator returns *every* error with its pointer,"

@@ -57,7 +57,7 @@ def stages(schemas: Path) -> list[str]:
     parts = [
         ("load the catalog (JSON, YAML manifests, meta checks)", t["load"]),
         (
-            "normalize (includes the JSON Schema meta-schema check, pure-Python jsonschema)",
+            "normalize (includes the JSON Schema meta-schema check)",
             t["normalize"],
         ),
         ("render_models (datamodel-code-generator)", t["render_models"]),
