@@ -6,6 +6,9 @@ formats every generated Python file in one ruff run (see format.py).
 
 from __future__ import annotations
 
+import ast
+import json
+import re
 import warnings
 from typing import Any
 
@@ -19,10 +22,11 @@ def render_models(schema: dict[str, Any], *, class_name: str, file: str) -> str:
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
 
+    placeholder = _placeholder(schema)
     options: dict[str, Any] = {
         "input_file_type": InputFileType.JsonSchema,
         "output_model_type": DataModelType.PydanticV2BaseModel,
-        "class_name": class_name,
+        "class_name": placeholder,
         "base_class": BASE_CLASS,
         "custom_file_header": "",
         "disable_timestamp": True,
@@ -45,7 +49,65 @@ def render_models(schema: dict[str, Any], *, class_name: str, file: str) -> str:
         raise SchemaError.at(file, [], f"datamodel-code-generator: {_one_line(exc)}") from None
     if not isinstance(out, str):
         raise SchemaError.at(file, [], "datamodel-code-generator produced several modules")
-    return _strip_banner(out)
+    return _name_root(_strip_banner(out), placeholder=placeholder, class_name=class_name)
+
+
+# Names the module around the models defines or imports (see package.py's SchemaChecked path).
+RUNTIME_NAMES = ("SchemaChecked", "SchemaValidator")
+
+
+def _placeholder(schema: dict[str, Any]) -> str:
+    """A root class name that appears nowhere in the schema, so no other class can take it.
+
+    Given the real name, datamodel-code-generator renames the *root* when a `$defs` entry is
+    called like it (`$defs/Request` became `Request`, the root `RequestModel`).
+    """
+    text = json.dumps(schema, ensure_ascii=False)
+    index = 0
+    while f"KlingRoot{index}" in text:
+        index += 1
+    return f"KlingRoot{index}"
+
+
+def _name_root(code: str, *, placeholder: str, class_name: str) -> str:
+    """Give the root its real name, first renaming any other class that holds a name we need."""
+    reserved = {class_name, *RUNTIME_NAMES, class_name.removesuffix("Fields")}
+    for name in sorted(reserved & _class_names(code)):
+        code = _rename(code, name, _unused(code, f"{name}Model"))
+    return re.sub(rf"\b{placeholder}\b", class_name, code)
+
+
+def _class_names(code: str) -> set[str]:
+    return {node.name for node in ast.walk(ast.parse(code)) if isinstance(node, ast.ClassDef)}
+
+
+def _unused(code: str, name: str) -> str:
+    candidate, index = name, 0
+    while re.search(rf"\b{candidate}\b", code):
+        index += 1
+        candidate = f"{name}{index}"
+    return candidate
+
+
+def _rename(code: str, old: str, new: str) -> str:
+    """Rename class `old`: its definition and every load of the name (never field names)."""
+    lines = code.splitlines(keepends=True)
+    spots: list[tuple[int, int]] = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name) and node.id == old and isinstance(node.ctx, ast.Load):
+            line = lines[node.lineno - 1]
+            spots.append((node.lineno - 1, len(line.encode()[: node.col_offset].decode())))
+        elif isinstance(node, ast.ClassDef) and node.name == old:
+            found = re.search(rf"\bclass\s+({old})\b", lines[node.lineno - 1])
+            if found is None:
+                raise AssertionError(f"class {old} not where the parser put it")
+            spots.append((node.lineno - 1, found.start(1)))
+    for row, col in sorted(spots, reverse=True):
+        line = lines[row]
+        if line[col : col + len(old)] != old:
+            raise AssertionError(f"cannot rename {old!r}: non-ASCII spelling in generated code")
+        lines[row] = line[:col] + new + line[col + len(old) :]
+    return "".join(lines)
 
 
 def _strip_banner(code: str) -> str:
