@@ -47,6 +47,9 @@ class SchemaError(InputError):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(self.lines()))
 
+    def __reduce__(self) -> tuple[type[SchemaError], tuple[list[tuple[str, str, str]]]]:
+        return (SchemaError, (self.problems,))  # so worker processes can send it back
+
     def lines(self) -> list[str]:
         return [f"{file}#{ptr}: {msg}" for file, ptr, msg in self.problems]
 

@@ -10,6 +10,7 @@ from codegen.catalog import Catalog, SourceFile, load_catalog
 from codegen.errors import SchemaError
 from codegen.plan import plan
 from codegen.render.format import format_python
+from codegen.render.parallel import render_pending
 from codegen.render.output import Context, with_header
 
 OWNED_LIST = ".kling-codegen-files"
@@ -37,7 +38,9 @@ def _generate(schemas: Path, cache: Cache) -> dict[str, str]:
     catalog = load_catalog(schemas)
     ctx = Context(catalog, cache=cache)
     normalize_all(ctx)
-    files = {output.path: with_header(output) for output in plan(ctx)}
+    outputs = plan(ctx)
+    render_pending(ctx)
+    files = {output.path: with_header(output) for output in outputs}
     files = format_python(files, cache=cache)
     files[OWNED_LIST] = owned_list(files)
     return dict(sorted(files.items()))

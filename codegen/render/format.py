@@ -6,6 +6,7 @@ pyproject.toml, so the bytes do not change under us.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -41,7 +42,8 @@ def format_python(files: dict[str, str], *, cache: Cache = NO_CACHE) -> dict[str
 
 
 def _run_ruff(python: dict[str, str]) -> dict[str, str]:
-    with tempfile.TemporaryDirectory(prefix="kling-codegen-fmt-") as tmp:
+    scratch = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # memory: no disk churn
+    with tempfile.TemporaryDirectory(prefix="kling-codegen-fmt-", dir=scratch) as tmp:
         root = Path(tmp)
         for rel, content in python.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)

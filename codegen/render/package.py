@@ -10,7 +10,7 @@ from codegen.cache import digest, generator_fingerprint
 from codegen.catalog import Endpoint, Provider, SourceFile, Version
 from codegen.normalize.schema import unenforced_keywords
 from codegen.render.env import TEMPLATES, render
-from codegen.render.models import render_models
+from codegen.render.parallel import ModelJob
 from codegen.render.output import Context, Output, json_literal
 
 PKG = "kling_gateways"
@@ -64,13 +64,15 @@ def _text(source: SourceFile) -> Any:
 
 
 def _models(ctx: Context, path: str, source: SourceFile, class_name: str) -> Output:
+    normalized = ctx.normalized(source)
+    extra = sorted(unenforced_keywords(normalized.validator))
+    root = f"{class_name}Fields" if extra else class_name
+    key = _plan_models(ctx, normalized.model, class_name=root, file=f"schemas/{source.path}")
+
     def build() -> str:
-        normalized = ctx.normalized(source)
-        shown = f"schemas/{source.path}"
-        extra = sorted(unenforced_keywords(normalized.validator))
+        code: str = ctx.memo["model_code"][key]
         if not extra:
-            return _cached_models(ctx, normalized.model, class_name=class_name, file=shown)
-        code = _cached_models(ctx, normalized.model, class_name=f"{class_name}Fields", file=shown)
+            return code
         check = render(
             "schema_checked.py.j2",
             name=class_name,
@@ -82,13 +84,11 @@ def _models(ctx: Context, path: str, source: SourceFile, class_name: str) -> Out
     return Output(path, (source,), build)
 
 
-def _cached_models(ctx: Context, schema: dict[str, Any], *, class_name: str, file: str) -> str:
+def _plan_models(ctx: Context, schema: dict[str, Any], *, class_name: str, file: str) -> str:
+    """Record a model job (rendered in bulk by parallel.render_pending); return its key."""
     key = digest(generator_fingerprint(), class_name, json.dumps(schema, ensure_ascii=False))
-    code = ctx.cache.get("models", key)
-    if code is None:
-        code = render_models(schema, class_name=class_name, file=file)
-        ctx.cache.put("models", key, code)
-    return code
+    ctx.memo.setdefault("model_jobs", {})[key] = ModelJob(schema, class_name, file)
+    return key
 
 
 CHECK_IMPORTS = (
