@@ -136,4 +136,15 @@ def unenforced_keywords(schema: dict[str, Any]) -> set[str]:
     """Keywords in `schema` that a model must check through the JSON Schema itself."""
     from codegen.normalize.walk import subschemas
 
-    return {key for _path, node in subschemas(schema) for key in node if key in UNENFORCED}
+    found: set[str] = set()
+    for _path, node in subschemas(schema):
+        found.update(key for key in node if key in UNENFORCED)
+        found.update(key for key in ("enum", "const") if key in node and _loose(node[key], key))
+    return found
+
+
+def _loose(values: Any, key: str) -> bool:
+    """An enum/const that a `Literal[...]` cannot hold exactly: datamodel-code-generator turns
+    a float member into `| float` (any float passes) and an object or array into `Any`."""
+    members = values if key == "enum" and isinstance(values, list) else [values]
+    return any(not isinstance(v, str | int | bool) and v is not None for v in members)
