@@ -10,8 +10,8 @@ from codegen.catalog import Catalog, SourceFile, load_catalog
 from codegen.errors import SchemaError
 from codegen.plan import plan
 from codegen.render.format import format_python
-from codegen.render.parallel import render_pending
 from codegen.render.output import Context, with_header
+from codegen.render.parallel import render_pending
 
 OWNED_LIST = ".kling-codegen-files"
 

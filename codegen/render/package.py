@@ -10,8 +10,8 @@ from codegen.cache import digest, generator_fingerprint
 from codegen.catalog import Endpoint, Provider, SourceFile, Version
 from codegen.normalize.schema import unenforced_keywords
 from codegen.render.env import TEMPLATES, render
-from codegen.render.parallel import ModelJob
 from codegen.render.output import Context, Output, json_literal
+from codegen.render.parallel import ModelJob
 
 PKG = "kling_gateways"
 CLASS_NAMES = {

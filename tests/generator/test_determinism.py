@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from .conftest import SCHEMAS, read_tree, run_cli
 
 
@@ -63,3 +65,21 @@ def test_a_changed_schema_misses_the_tree_cache(tmp_path: Path) -> None:
     assert after == generate(schemas)
     path = "kling_gateways/acme/image_to_video/v2026_02_01/request.py"
     assert "le=12" in after[path] and "le=15" in before[path]
+
+
+def test_parallel_and_serial_rendering_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from codegen.render import parallel
+    from codegen.render.parallel import ModelJob, render_many
+
+    jobs = {
+        f"k{i:02d}": ModelJob(
+            {"type": "object", "properties": {f"f{i}": {"type": "integer"}}}, "M", "x"
+        )
+        for i in range(parallel.MIN_PARALLEL + 2)
+    }
+    monkeypatch.setenv("KLING_CODEGEN_JOBS", "1")
+    serial = render_many(jobs)
+    monkeypatch.setenv("KLING_CODEGEN_JOBS", "2")
+    assert parallel._workers(len(jobs)) == 2
+    assert render_many(jobs) == serial
+    assert "f7: int | None = None" in serial["k07"]
