@@ -41,12 +41,27 @@ def generator_fingerprint() -> str:
 
 
 def tree_key(schemas: Path) -> str:
-    """Hash of every file in the catalog folder (names and bytes) plus the generator."""
+    """Hash of the whole catalog folder plus the generator: every entry's name and kind
+    (an empty folder or a symlink changes the verdict too) and every file's bytes."""
     parts: list[str | bytes] = [generator_fingerprint()]
     for path in sorted(schemas.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            parts += [path.relative_to(schemas).as_posix(), path.read_bytes()]
+        rel = path.relative_to(schemas).as_posix()
+        if path.is_symlink():
+            parts += ["link:" + rel, os.readlink(path)]
+        elif path.is_dir():
+            parts.append("dir:" + rel)
+        elif path.is_file():
+            parts += ["file:" + rel, path.read_bytes()]
+        else:
+            parts.append("other:" + rel)
     return digest(*parts)
+
+
+def user_cache_dir() -> Path:
+    """The per-user cache folder: outside the project, so nothing but the output folder is
+    written inside it, and private (0700), so other users cannot plant entries."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kling-codegen"
 
 
 class Cache:
@@ -68,6 +83,7 @@ class Cache:
             return
         folder = self.root / kind / key[:2]
         try:
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:

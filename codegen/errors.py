@@ -22,6 +22,10 @@ def pointer(parts: Iterable[str | int]) -> str:
     return "".join("/" + escape_pointer_token(p) for p in parts)
 
 
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 class KlingCodegenError(Exception):
     """Base class for every error kling-codegen reports on purpose."""
 
@@ -51,7 +55,8 @@ class SchemaError(InputError):
         return (SchemaError, (self.problems,))  # so worker processes can send it back
 
     def lines(self) -> list[str]:
-        return [f"{file}#{ptr}: {msg}" for file, ptr, msg in self.problems]
+        """One line per problem; control characters from names and data are escaped."""
+        return [_printable(f"{file}#{ptr}: {msg}") for file, ptr, msg in self.problems]
 
     @classmethod
     def at(cls, file: str, parts: Iterable[str | int], message: str) -> SchemaError:

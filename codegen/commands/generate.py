@@ -34,18 +34,18 @@ import click
     type=click.Path(path_type=Path),
     envvar="KLING_CODEGEN_CACHE",
     default=None,
-    help="Content-hash cache folder [default: .kling-cache beside the output folder].",
+    help="Content-hash cache folder [default: $XDG_CACHE_HOME/kling-codegen, else ~/.cache/kling-codegen].",
 )
 @click.option("--no-cache", is_flag=True, help="Render everything from scratch.")
 def generate(
     *, schemas: Path, out: Path, check: bool, cache_dir: Path | None, no_cache: bool
 ) -> int:
     """Regenerate the output folder from the schema catalog."""
-    from codegen.cache import Cache
+    from codegen.cache import Cache, user_cache_dir
     from codegen.generate import generate as run
     from codegen.write import compare, write
 
-    cache = Cache(None if no_cache else (cache_dir or out.resolve().parent / ".kling-cache"))
+    cache = Cache(None if no_cache else (cache_dir or user_cache_dir()))
     files = run(schemas, cache=cache)
     if check:
         changes = compare(out, files)

@@ -83,3 +83,19 @@ def test_parallel_and_serial_rendering_give_the_same_bytes(monkeypatch: pytest.M
     assert parallel._workers(len(jobs)) == 2
     assert render_many(jobs) == serial
     assert "f7: int | None = None" in serial["k07"]
+
+
+def test_the_tree_cache_sees_folders_and_links(tmp_path: Path) -> None:
+    import shutil
+
+    from codegen.cache import tree_key
+
+    from .conftest import GOLDEN
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(GOLDEN / "minimal" / "schemas", schemas)
+    before = tree_key(schemas)
+    (schemas / "acme/image-to-video/2027-01-01").mkdir()
+    with_folder = tree_key(schemas)
+    (schemas / "acme/link.json").symlink_to(schemas / "acme/manifest.yaml")
+    assert len({before, with_folder, tree_key(schemas)}) == 3

@@ -230,12 +230,53 @@ class Client:
         self.close()
 
 
+class AsyncClient(Client):
+    """`Client` for asyncio: the same translation, the provider's AsyncClient underneath.
+
+    async with AsyncClient(provider="runflow", api_key=...) as client:
+        result, warnings = await client.run({"prompt": "...", "start_image": "https://..."})
+    """
+
+    def __init__(self, *, provider: str, api_key: str | None = None, **options: Any) -> None:
+        self.provider = provider
+        module = importlib.import_module(f"kling_gateways.{provider.replace('-', '_')}")
+        self.client = module.AsyncClient(api_key, **options)
+
+    async def run(  # type: ignore[override]
+        self,
+        request: Any,
+        *,
+        endpoint: str | None = None,
+        version: str | None = None,
+        **wait: Any,
+    ) -> tuple[dict[str, Any], list[str]]:
+        """Translate, submit, wait (`wait` options as the provider resource's `run`)."""
+        target = self.target(request, endpoint=endpoint, version=version)
+        payload, warnings = translate(request, to=target)
+        key, mapping, _ = _split(target)
+        resolved = _mapping.resolve(mapping, version=version)
+        resource = getattr(self.client, TARGETS[key][1])
+        resource = getattr(resource, "v" + resolved["version"].replace("-", "_"))
+        result = await resource.run(payload, **wait)
+        return translate_result(result.raw, source=target), warnings
+
+    async def aclose(self) -> None:
+        await self.client.close()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
 __all__ = [
     "MANIFESTS",
     "MAPPINGS",
     "REQUEST_MODELS",
     "RESULT_MODELS",
     "TARGETS",
+    "AsyncClient",
     "Client",
     "Quote",
     "TranslationError",
