@@ -29,7 +29,7 @@ def _time(fn: Callable[[], object]) -> float:
 
 
 def run() -> str:
-    from kling_gateways import runflow
+    import kling_gateways.runflow as runflow
 
     with FakeGateway("runflow") as fake:
         client = runflow.Client(api_key="bench-key", base_url=fake.url)

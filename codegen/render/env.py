@@ -80,6 +80,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     )
     env.filters.update(pyrepr=pyrepr, comment=comment, md=md, mdcode=mdcode)
     env.filters["validator_name"] = lambda kind: f"validate_{kind}"
+    env.filters["is_valid_name"] = lambda kind: f"is_valid_{kind}"
     return env
 
 

@@ -253,7 +253,10 @@ def _version(ctx: Context, version: Version, base: str, key: str) -> list[Output
 
 
 def _exports(kinds: list[str]) -> list[str]:
-    return ["Issue", *(CLASS_NAMES[k] for k in kinds), *(f"validate_{k}" for k in kinds)]
+    names = [CLASS_NAMES[k] for k in kinds] + [
+        f"{p}_{k}" for k in kinds for p in ("validate", "is_valid")
+    ]
+    return ["Issue", *names]
 
 
 def _schemas_module(ctx: Context, version: Version, context: dict[str, Any]) -> str:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Issue:
+class Issue(NamedTuple):
+    """One problem: where (RFC 6901 pointer into the payload; "" is the whole payload) and what."""
+
     pointer: str
     message: str
 
@@ -22,7 +22,14 @@ class Issue:
 
 
 def _pointer(parts: Any) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    if not parts:
+        return ""
+    return "".join(
+        [
+            f"/{p.replace('~', '~0').replace('/', '~1')}" if isinstance(p, str) else f"/{p}"
+            for p in parts
+        ]
+    )
 
 
 class SchemaValidator:
@@ -48,10 +55,11 @@ class SchemaValidator:
         return self._compiled
 
     def is_valid(self, payload: Any) -> bool:
-        return bool(self._validator().is_valid(payload))
+        compiled = self._compiled if self._compiled is not None else self._validator()
+        return bool(compiled.is_valid(payload))
 
     def validate(self, payload: Any) -> list[Issue]:
-        validator = self._validator()
+        validator = self._compiled if self._compiled is not None else self._validator()
         if validator.is_valid(payload):
             return []
         issues = {

@@ -107,9 +107,7 @@ def recover_and_finish(trees: dict[str, Any], out: Path) -> None:
     result = catalog.generate(trees["new"], out, cwd=out.parent)
     assert result.code == 0, str(result)
     assert catalog.snapshot(out) == trees["new_tree"]
-    leftovers = sorted(
-        p.name for p in out.parent.iterdir() if p.name != out.name
-    )
+    leftovers = sorted(p.name for p in out.parent.iterdir() if p.name != out.name)
     assert leftovers == [], leftovers
 
 

@@ -11,6 +11,8 @@ from .v2026_11_22 import (
     Issue,
     Request,
     Response,
+    is_valid_request,
+    is_valid_response,
     validate_request,
     validate_response,
 )
@@ -24,6 +26,8 @@ __all__ = [
     "Issue",
     "Request",
     "Response",
+    "is_valid_request",
+    "is_valid_response",
     "validate_request",
     "validate_response",
 ]

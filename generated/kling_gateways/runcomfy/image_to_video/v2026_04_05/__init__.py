@@ -10,7 +10,14 @@ from kling_gateways._runtime.validation import Issue
 from .request import Request
 from .response import Response
 from .status import Status
-from .validators import validate_request, validate_response, validate_status
+from .validators import (
+    is_valid_request,
+    is_valid_response,
+    is_valid_status,
+    validate_request,
+    validate_response,
+    validate_status,
+)
 
 VERSION = "2026-04-05"
 
@@ -20,6 +27,9 @@ __all__ = [
     "Request",
     "Response",
     "Status",
+    "is_valid_request",
+    "is_valid_response",
+    "is_valid_status",
     "validate_request",
     "validate_response",
     "validate_status",

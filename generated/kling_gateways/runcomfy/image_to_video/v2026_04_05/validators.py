@@ -23,12 +23,22 @@ def validate_request(payload: Any) -> list[Issue]:
     return REQUEST.validate(payload)
 
 
+def is_valid_request(payload: Any) -> bool:
+    """Whether `payload` is a valid request body: the verdict only, fastest."""
+    return REQUEST.is_valid(payload)
+
+
 RESPONSE = SchemaValidator(_schemas.RESPONSE)
 
 
 def validate_response(payload: Any) -> list[Issue]:
     """Every problem with `payload` as a response body; [] when it is valid."""
     return RESPONSE.validate(payload)
+
+
+def is_valid_response(payload: Any) -> bool:
+    """Whether `payload` is a valid response body: the verdict only, fastest."""
+    return RESPONSE.is_valid(payload)
 
 
 STATUS = SchemaValidator(_schemas.STATUS)
@@ -39,10 +49,18 @@ def validate_status(payload: Any) -> list[Issue]:
     return STATUS.validate(payload)
 
 
+def is_valid_status(payload: Any) -> bool:
+    """Whether `payload` is a valid status body: the verdict only, fastest."""
+    return STATUS.is_valid(payload)
+
+
 __all__ = [
     "REQUEST",
     "RESPONSE",
     "STATUS",
+    "is_valid_request",
+    "is_valid_response",
+    "is_valid_status",
     "validate_request",
     "validate_response",
     "validate_status",

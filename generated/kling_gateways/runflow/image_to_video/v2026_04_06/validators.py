@@ -23,12 +23,22 @@ def validate_callback(payload: Any) -> list[Issue]:
     return CALLBACK.validate(payload)
 
 
+def is_valid_callback(payload: Any) -> bool:
+    """Whether `payload` is a valid callback body: the verdict only, fastest."""
+    return CALLBACK.is_valid(payload)
+
+
 REQUEST = SchemaValidator(_schemas.REQUEST)
 
 
 def validate_request(payload: Any) -> list[Issue]:
     """Every problem with `payload` as a request body; [] when it is valid."""
     return REQUEST.validate(payload)
+
+
+def is_valid_request(payload: Any) -> bool:
+    """Whether `payload` is a valid request body: the verdict only, fastest."""
+    return REQUEST.is_valid(payload)
 
 
 RESPONSE = SchemaValidator(_schemas.RESPONSE)
@@ -39,10 +49,18 @@ def validate_response(payload: Any) -> list[Issue]:
     return RESPONSE.validate(payload)
 
 
+def is_valid_response(payload: Any) -> bool:
+    """Whether `payload` is a valid response body: the verdict only, fastest."""
+    return RESPONSE.is_valid(payload)
+
+
 __all__ = [
     "CALLBACK",
     "REQUEST",
     "RESPONSE",
+    "is_valid_callback",
+    "is_valid_request",
+    "is_valid_response",
     "validate_callback",
     "validate_request",
     "validate_response",

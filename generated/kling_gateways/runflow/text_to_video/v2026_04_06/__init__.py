@@ -10,7 +10,14 @@ from kling_gateways._runtime.validation import Issue
 from .callback import Callback
 from .request import Request
 from .response import Response
-from .validators import validate_callback, validate_request, validate_response
+from .validators import (
+    is_valid_callback,
+    is_valid_request,
+    is_valid_response,
+    validate_callback,
+    validate_request,
+    validate_response,
+)
 
 VERSION = "2026-04-06"
 
@@ -20,6 +27,9 @@ __all__ = [
     "Issue",
     "Request",
     "Response",
+    "is_valid_callback",
+    "is_valid_request",
+    "is_valid_response",
     "validate_callback",
     "validate_request",
     "validate_response",

@@ -22,6 +22,11 @@ def validate_request(payload: Any) -> list[Issue]:
     return REQUEST.validate(payload)
 
 
+def is_valid_request(payload: Any) -> bool:
+    """Whether `payload` is a valid request body: the verdict only, fastest."""
+    return REQUEST.is_valid(payload)
+
+
 RESPONSE = SchemaValidator(_schemas.RESPONSE)
 
 
@@ -30,4 +35,16 @@ def validate_response(payload: Any) -> list[Issue]:
     return RESPONSE.validate(payload)
 
 
-__all__ = ["REQUEST", "RESPONSE", "validate_request", "validate_response"]
+def is_valid_response(payload: Any) -> bool:
+    """Whether `payload` is a valid response body: the verdict only, fastest."""
+    return RESPONSE.is_valid(payload)
+
+
+__all__ = [
+    "REQUEST",
+    "RESPONSE",
+    "is_valid_request",
+    "is_valid_response",
+    "validate_request",
+    "validate_response",
+]

@@ -11,6 +11,8 @@ from .v2026_02_01 import (
     Issue,
     Request,
     Status,
+    is_valid_request,
+    is_valid_status,
     validate_request,
     validate_status,
 )
@@ -24,6 +26,8 @@ __all__ = [
     "Issue",
     "Request",
     "Status",
+    "is_valid_request",
+    "is_valid_status",
     "validate_request",
     "validate_status",
 ]

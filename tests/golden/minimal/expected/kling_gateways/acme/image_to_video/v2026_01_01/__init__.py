@@ -8,8 +8,17 @@ from kling_gateways._runtime.validation import Issue
 
 from .request import Request
 from .response import Response
-from .validators import validate_request, validate_response
+from .validators import is_valid_request, is_valid_response, validate_request, validate_response
 
 VERSION = "2026-01-01"
 
-__all__ = ["VERSION", "Issue", "Request", "Response", "validate_request", "validate_response"]
+__all__ = [
+    "VERSION",
+    "Issue",
+    "Request",
+    "Response",
+    "is_valid_request",
+    "is_valid_response",
+    "validate_request",
+    "validate_response",
+]

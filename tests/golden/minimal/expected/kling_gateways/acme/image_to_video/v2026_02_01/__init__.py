@@ -8,8 +8,17 @@ from kling_gateways._runtime.validation import Issue
 
 from .request import Request
 from .status import Status
-from .validators import validate_request, validate_status
+from .validators import is_valid_request, is_valid_status, validate_request, validate_status
 
 VERSION = "2026-02-01"
 
-__all__ = ["VERSION", "Issue", "Request", "Status", "validate_request", "validate_status"]
+__all__ = [
+    "VERSION",
+    "Issue",
+    "Request",
+    "Status",
+    "is_valid_request",
+    "is_valid_status",
+    "validate_request",
+    "validate_status",
+]

@@ -22,6 +22,11 @@ def validate_request(payload: Any) -> list[Issue]:
     return REQUEST.validate(payload)
 
 
+def is_valid_request(payload: Any) -> bool:
+    """Whether `payload` is a valid request body: the verdict only, fastest."""
+    return REQUEST.is_valid(payload)
+
+
 STATUS = SchemaValidator(_schemas.STATUS)
 
 
@@ -30,4 +35,16 @@ def validate_status(payload: Any) -> list[Issue]:
     return STATUS.validate(payload)
 
 
-__all__ = ["REQUEST", "STATUS", "validate_request", "validate_status"]
+def is_valid_status(payload: Any) -> bool:
+    """Whether `payload` is a valid status body: the verdict only, fastest."""
+    return STATUS.is_valid(payload)
+
+
+__all__ = [
+    "REQUEST",
+    "STATUS",
+    "is_valid_request",
+    "is_valid_status",
+    "validate_request",
+    "validate_status",
+]
