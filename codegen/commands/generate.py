@@ -6,16 +6,11 @@ from pathlib import Path
 
 import click
 
+from codegen.commands.options import schemas_option
+
 
 @click.command()
-@click.option(
-    "--schemas",
-    "schemas",
-    type=click.Path(path_type=Path),
-    default=Path("schemas"),
-    show_default=True,
-    help="The schema catalog.",
-)
+@schemas_option
 @click.option(
     "--out",
     "out",

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from codegen.commands.options import schemas_option
 from codegen.errors import UsageError
 
 
@@ -32,9 +33,7 @@ from codegen.errors import UsageError
 @click.option(
     "--version", "version", default=None, help="Schema version (default: the current one)."
 )
-@click.option(
-    "--schemas", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True
-)
+@schemas_option
 def validate(
     *, target: str, file: Path, fmt: str, kind: str, version: str | None, schemas: Path
 ) -> int:

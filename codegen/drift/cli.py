@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from codegen.commands.options import schemas_option
 from codegen.errors import InputError
 
 FORMATS = ("text", "json", "markdown")
@@ -23,14 +24,7 @@ FORMATS = ("text", "json", "markdown")
     help="Known drift (default: <schemas>/drift-baseline.json when it exists).",
 )
 @click.option("--update-baseline", is_flag=True, help="Rewrite the baseline with the drift found.")
-@click.option(
-    "--schemas",
-    "schemas",
-    type=click.Path(path_type=Path),
-    default=Path("schemas"),
-    show_default=True,
-    help="The schema catalog.",
-)
+@schemas_option
 def drift(*, fmt: str, baseline_file: Path | None, update_baseline: bool, schemas: Path) -> int:
     """Cross-provider matrix per canonical field; exit 1 on drift the baseline does not list."""
     from codegen.catalog import load_catalog
