@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import unicodedata
 import warnings
 from typing import Any
 
@@ -40,6 +41,7 @@ def render_models(schema: dict[str, Any], *, class_name: str, file: str) -> str:
         "enum_field_as_literal": "all",
         "generate_schema_validators": True,
         "use_schema_description": False,
+        "aliases": nfkc_aliases(schema),
     }
     try:
         with warnings.catch_warnings():
@@ -50,6 +52,31 @@ def render_models(schema: dict[str, Any], *, class_name: str, file: str) -> str:
     if not isinstance(out, str):
         raise SchemaError.at(file, [], "datamodel-code-generator produced several modules")
     return _name_root(_strip_banner(out), placeholder=placeholder, class_name=class_name)
+
+
+def nfkc_aliases(schema: dict[str, Any]) -> dict[str, str]:
+    """Python names for properties that Python would silently rewrite.
+
+    Python NFKC-normalizes identifiers (`ﬁ` is read as `fi`), so a field named after such a
+    property would lose its wire name; an explicit Python name keeps the alias.
+    """
+    from codegen.normalize.walk import subschemas
+
+    names = {
+        n
+        for _p, node in subschemas(schema)
+        if isinstance(node.get("properties"), dict)
+        for n in node["properties"]
+    }
+    aliases = {}
+    for name in sorted(n for n in names if isinstance(n, str)):
+        if unicodedata.normalize("NFKC", name) != name:
+            base = (
+                re.sub(r"\W", "_", unicodedata.normalize("NFKC", name), flags=re.ASCII).strip("_")
+                or "field"
+            )
+            aliases[name] = f"{'_' + base if base[0].isdigit() else base}_nfkc"
+    return aliases
 
 
 # Names the module around the models defines or imports (see package.py's SchemaChecked path).

@@ -23,14 +23,6 @@ CASES = sorted(p.stem for p in CORPUS.glob("*.json"))
 MARKER = "PWNED"
 # Generator bugs this corpus found and that are not fixed yet: (test, case) -> bug.
 KNOWN: dict[tuple[str, str], str] = {
-    (
-        "valid",
-        "names-odd",
-    ): "property names that NFKC-normalize to another identifier lose their alias",
-    (
-        "schema",
-        "names-odd",
-    ): "property names that NFKC-normalize to another identifier lose their alias",
     ("schema", "enum-values"): (
         "an enum holding a float is `Literal[...] | float` in the model's own JSON Schema "
         "(validation is exact: the model runs the schema's enum check)"
