@@ -140,7 +140,28 @@ def unenforced_keywords(schema: dict[str, Any]) -> set[str]:
     for _path, node in subschemas(schema):
         found.update(key for key in node if key in UNENFORCED)
         found.update(key for key in ("enum", "const") if key in node and _loose(node[key], key))
+        if _optional_not_nullable(node):
+            found.add("optional properties that may not be null")
     return found
+
+
+def _optional_not_nullable(node: dict[str, Any]) -> bool:
+    """An optional property that rejects null: pydantic's `X | None = None` would accept it."""
+    props = node.get("properties")
+    if not isinstance(props, dict):
+        return False
+    required = node.get("required") if isinstance(node.get("required"), list) else []
+    return any(
+        name not in required and isinstance(child, dict) and not _allows_null(child)
+        for name, child in props.items()
+    )
+
+
+def _allows_null(schema: dict[str, Any]) -> bool:
+    declared = schema.get("type")
+    if declared is None:
+        return not any(k in schema for k in ("enum", "const", "$ref", "oneOf", "anyOf", "allOf"))
+    return declared == "null" or (isinstance(declared, list) and "null" in declared)
 
 
 def _loose(values: Any, key: str) -> bool:

@@ -82,3 +82,24 @@ def test_seed_mistakes_are_named_clearly() -> None:
     ]
     wrong_type = runflow({"input": {**base, "duration": 5}})
     assert '/input/duration: 5 is not of type "string"' in [str(i) for i in wrong_type]
+
+
+NULL_FOR_OPTIONAL = [
+    ("runcomfy.image_to_video", {"prompt": "a cat", "start_image_url": "u", "end_image_url": None}),
+    ("runflow.image_to_video", {"input": {"prompt": "a cat", "start_image_url": "u", "end_image_url": None}}),
+    ("runware.text_to_video", [{"taskType": "videoInference", "taskUUID": "t", "model": "klingai:kling-video@3-pro",
+                                "positivePrompt": "a cat", "negativePrompt": None}]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("module", "payload"), NULL_FOR_OPTIONAL, ids=[m for m, _p in NULL_FOR_OPTIONAL]
+)
+def test_null_for_an_optional_field_fails_both(module: str, payload: Any) -> None:
+    """`X | None = None` in a model must not let through a null the schema refuses."""
+    endpoint = importlib.import_module(f"kling_gateways.{module}")
+    assert [i.message for i in endpoint.validate_request(payload)] == [
+        'null is not of type "string"'
+    ]
+    with pytest.raises(ValidationError):
+        endpoint.Request.model_validate(payload)

@@ -174,7 +174,7 @@ class RequestFields(_JsonSchemaRuntimeValidationBase, KlingModel):
 class Request(SchemaChecked, RequestFields):
     """RequestFields, plus the schema's rules a model cannot express on its own.
 
-    Checked through the JSON Schema: dependentRequired, if, not.
+    Checked through the JSON Schema: dependentRequired, if, not, optional properties that may not be null.
     """
 
     __kling_schema__ = SchemaValidator(

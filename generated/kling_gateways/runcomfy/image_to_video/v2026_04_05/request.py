@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from kling_gateways._runtime.model import KlingModel
+from kling_gateways._runtime.model import KlingModel, SchemaChecked
+from kling_gateways._runtime.validation import SchemaValidator
 
 
 class MultiPromptItem(KlingModel):
@@ -28,7 +29,7 @@ class Element(KlingModel):
     ] = None
 
 
-class Request(KlingModel):
+class RequestFields(KlingModel):
     prompt: Annotated[str, Field(description="", title="Prompt")]
     multi_prompt: Annotated[
         list[MultiPromptItem] | None,
@@ -95,3 +96,14 @@ class Request(KlingModel):
             title="Guidance Scale",
         ),
     ] = 0.5
+
+
+class Request(SchemaChecked, RequestFields):
+    """RequestFields, plus the schema's rules a model cannot express on its own.
+
+    Checked through the JSON Schema: optional properties that may not be null.
+    """
+
+    __kling_schema__ = SchemaValidator(
+        '{"type":"object","title":"modelApiDoc_navInputSchema","required":["prompt","start_image_url"],"properties":{"prompt":{"title":"Prompt","description":"","type":"string","default":"Bring this still photograph to life with premium cinematic motion. The young American couple ride their two chestnut quarter horses side-by-side across the golden Montana plains at sunset — hooves rhythmically stepping forward, kicking up soft golden dust, horse manes and tails flowing in the prairie wind. The man in the cowboy hat and denim shirt glances over and laughs warmly; the woman in the cream cable-knit sweater laughs back, her wavy auburn hair whipping in the breeze. Tall amber prairie grass sways across the foreground in slow waves, distant Rocky Mountain silhouettes shimmer in heat haze, wispy pink-orange clouds drift slowly across the sky, a few birds wheel overhead. The camera follows in a smooth lateral tracking shot, parallax revealing the vastness of the open plains, then gently pushes in to a tighter two-shot of their faces. Natural ambient sound: rhythmic hoofbeats on dirt trail, leather creaking, wind through tall grass, distant meadowlark calls, and a soft acoustic country guitar score. Photoreal motion realism — every horse muscle flexing, hair strand moving, dust particle drifting, fabric folding — golden-hour rim lighting, lens flare, shot on Arri Alexa 35, 85mm anamorphic, shallow depth of field, premium cinematic color grade, Yellowstone-style."},"multi_prompt":{"title":"Multi Prompt Segments","description":"Provide multiple prompt segments for scene transitions. The sum of all segment durations must equal the total video duration.","type":"array","items":{"type":"object","properties":{"prompt":{"type":"string"},"duration":{"type":"integer","minimum":3,"maximum":15,"default":5}}},"maxItems":20,"minItems":0},"start_image_url":{"title":"Start Image","description":"Starting image of the video. Supports jpg, jpeg, png, bmp, webp formats.","type":"string","default":"https://playgrounds-storage-public.runcomfy.net/tools/7351/media-files/input.png"},"end_image_url":{"title":"End Image","description":"Optional ending image for controlled transitions between two frames. Supports jpg, jpeg, png, bmp, webp formats.","type":"string"},"duration":{"title":"Duration","description":"Total duration of the generated video in seconds.","type":"integer","minimum":3,"maximum":15,"default":10},"generate_audio":{"title":"Generate Audio","description":"Enable this option to generate audio for the video.","type":"boolean","default":true},"elements":{"title":"Elements","description":"Input assets used for generation, including reference images and video segments.","type":"array","items":{"type":"object","properties":{"frontal_image_url":{"type":"string","description":"Frontal image reference for the subject."},"reference_image_urls":{"type":"array","items":{"type":"string"},"description":"Additional reference image URLs used to guide rendering."},"video_url":{"type":"string","description":"Optional source video used for motion reference."}}},"minItems":0,"maxItems":3},"shot_type":{"title":"Shot Type","description":"Defines how the camera shot or scene framing is handled.","type":"string","enum":["customize"],"default":"customize"},"negative_prompt":{"title":"Negative Prompt","description":"","type":"string"},"cfg_scale":{"title":"Guidance Scale","description":"Classifier-Free Guidance scale controlling adherence to the prompt.","type":"number","minimum":0,"maximum":1,"default":0.5}}}'
+    )

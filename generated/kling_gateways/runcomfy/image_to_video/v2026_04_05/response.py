@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from kling_gateways._runtime.model import KlingModel
+from kling_gateways._runtime.model import KlingModel, SchemaChecked
+from kling_gateways._runtime.validation import SchemaValidator
 
 
 class Output(KlingModel):
@@ -17,5 +18,16 @@ class Output(KlingModel):
     videos: Annotated[list[str] | None, Field(description="modelApiDoc_outDescVideos")] = None
 
 
-class Response(KlingModel):
+class ResponseFields(KlingModel):
     output: Output
+
+
+class Response(SchemaChecked, ResponseFields):
+    """ResponseFields, plus the schema's rules a model cannot express on its own.
+
+    Checked through the JSON Schema: optional properties that may not be null.
+    """
+
+    __kling_schema__ = SchemaValidator(
+        '{"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Response","type":"object","properties":{"output":{"type":"object","properties":{"image":{"type":"string","format":"uri","description":"modelApiDoc_outDescImage"},"video":{"type":"string","format":"uri","description":"modelApiDoc_outDescVideo"},"images":{"type":"array","description":"modelApiDoc_outDescImages","items":{"type":"string","format":"uri"}},"videos":{"type":"array","description":"modelApiDoc_outDescVideos","items":{"type":"string","format":"uri"}}}}},"required":["output"]}'
+    )

@@ -5,9 +5,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-from kling_gateways._runtime.model import KlingModel
+from kling_gateways._runtime.model import KlingModel, SchemaChecked
+from kling_gateways._runtime.validation import SchemaValidator
 
 
-class Status(KlingModel):
+class StatusFields(KlingModel):
     status: Literal["in_queue", "in_progress", "completed", "failed", "cancelled"]
     request_id: str | None = None
+
+
+class Status(SchemaChecked, StatusFields):
+    """StatusFields, plus the schema's rules a model cannot express on its own.
+
+    Checked through the JSON Schema: optional properties that may not be null.
+    """
+
+    __kling_schema__ = SchemaValidator(
+        '{"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Status","type":"object","properties":{"status":{"type":"string","enum":["in_queue","in_progress","completed","failed","cancelled"]},"request_id":{"type":"string"}},"required":["status"]}'
+    )

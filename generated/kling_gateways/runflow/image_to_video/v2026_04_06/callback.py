@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from kling_gateways._runtime.model import KlingModel
+from kling_gateways._runtime.model import KlingModel, SchemaChecked
+from kling_gateways._runtime.validation import SchemaValidator
 
 
 class OutputArtifact(KlingModel):
@@ -43,7 +44,7 @@ class Output(KlingModel):
     ] = None
 
 
-class Callback(KlingModel):
+class CallbackFields(KlingModel):
     event: Annotated[
         Literal["run.completed", "run.failed", "run.cancelled"],
         Field(description="Event type: “run.completed”, “run.failed”, or “run.cancelled”."),
@@ -69,3 +70,14 @@ class Callback(KlingModel):
         dict[str, Any] | None,
         Field(description="The metadata object passed at run creation, if any."),
     ] = None
+
+
+class Callback(SchemaChecked, CallbackFields):
+    """CallbackFields, plus the schema's rules a model cannot express on its own.
+
+    Checked through the JSON Schema: optional properties that may not be null.
+    """
+
+    __kling_schema__ = SchemaValidator(
+        '{"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Callback","type":"object","properties":{"event":{"type":"string","enum":["run.completed","run.failed","run.cancelled"],"description":"Event type: “run.completed”, “run.failed”, or “run.cancelled”."},"run_id":{"type":"string","description":"The unique identifier of the run."},"status":{"type":"string","enum":["succeeded","failed","cancelled"],"description":"Terminal status: “succeeded”, “failed”, or “cancelled”."},"output":{"anyOf":[{"$ref":"#/$defs/Output"},{"type":"null"}],"description":"The run output. Null if the run failed or was cancelled."},"duration_ms":{"type":["number","null"],"description":"Total run duration in milliseconds."},"created_at":{"type":["string","null"],"description":"ISO 8601 timestamp when the run was created."},"completed_at":{"type":["string","null"],"description":"ISO 8601 timestamp when the run reached terminal state."},"metadata":{"type":["object","null"],"description":"The metadata object passed at run creation, if any."}},"required":["event","run_id","status"],"$defs":{"Output":{"type":"object","properties":{"outputs":{"type":"array","description":"Unified output array - one entry per generated artifact with url/type/width/height/duration/etc.","items":{"$ref":"#/$defs/OutputArtifact"}},"nsfw_detected":{"type":["boolean","null"],"description":"true if the provider flagged output as NSFW, false if cleared, null if not checked."},"seed":{"type":["integer","null"],"description":"Deterministic seed used for generation, or null if the provider doesn’t return one."},"timing":{"type":["object","null"],"description":"Provider timing info (inference_ms etc.), or null."}}},"OutputArtifact":{"type":"object","properties":{"url":{"type":"string"},"type":{"type":"string"},"width":{"type":"integer"},"height":{"type":"integer"},"duration":{"type":"number"}}}}}'
+    )

@@ -8,7 +8,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from kling_gateways._runtime.model import KlingModel
+from kling_gateways._runtime.model import KlingModel, SchemaChecked
+from kling_gateways._runtime.validation import SchemaValidator
 
 
 class _JsonSchemaRuntimeValidationBase(BaseModel):
@@ -106,7 +107,7 @@ class Input(_JsonSchemaRuntimeValidationBase, KlingModel):
     ] = None
 
 
-class Request(KlingModel):
+class RequestFields(KlingModel):
     input: Annotated[Input, Field(description='Model input parameters. See "Input schema" below.')]
     callback_url: Annotated[
         str | None, Field(description="Webhook URL - POSTed when the run reaches a terminal state.")
@@ -114,3 +115,14 @@ class Request(KlingModel):
     metadata: Annotated[
         dict[str, Any] | None, Field(description="Arbitrary key-value pairs attached to the run.")
     ] = None
+
+
+class Request(SchemaChecked, RequestFields):
+    """RequestFields, plus the schema's rules a model cannot express on its own.
+
+    Checked through the JSON Schema: optional properties that may not be null.
+    """
+
+    __kling_schema__ = SchemaValidator(
+        '{"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Request","type":"object","properties":{"input":{"$ref":"#/$defs/Input","description":"Model input parameters. See \\"Input schema\\" below."},"callback_url":{"type":["string","null"],"description":"Webhook URL - POSTed when the run reaches a terminal state."},"metadata":{"type":["object","null"],"description":"Arbitrary key-value pairs attached to the run."}},"required":["input"],"$defs":{"Input":{"type":"object","properties":{"prompt":{"type":"string","description":"Text prompt for video generation. Either prompt or multi_prompt must be provided, but not both."},"aspect_ratio":{"type":"string","description":"The aspect ratio of the generated video frame","enum":["16:9","9:16","1:1"]},"generate_audio":{"type":"boolean","description":"Whether to generate native audio for the video. Supports Chinese and English voice output. Other languages are automatically translated to English. For English speech, use lowercase letters; for acronyms or proper nouns, use uppercase."},"multi_prompt":{"type":"array","description":"List of prompts for multi-shot video generation. If provided, overrides the single prompt and divides the video into multiple shots with specified prompts and durations.","items":{"$ref":"#/$defs/MultiPromptItem"}},"duration":{"type":"string","description":"The duration of the generated video in seconds","enum":["3","4","5","6","7","8","9","10","11","12","13","14","15"]},"shot_type":{"type":"string","description":"The type of multi-shot video generation","enum":["customize","intelligent"]},"negative_prompt":{"type":"string"},"cfg_scale":{"type":"number","description":"The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt."}},"oneOf":[{"required":["prompt"]},{"required":["multi_prompt"]}]},"MultiPromptItem":{"type":"object","properties":{"prompt":{"type":"string"},"duration":{"type":"string","enum":["3","4","5","6","7","8","9","10","11","12","13","14","15"]}}}}}'
+    )

@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from kling_gateways._runtime.model import KlingModel
+from kling_gateways._runtime.model import KlingModel, SchemaChecked
+from kling_gateways._runtime.validation import SchemaValidator
 
 
 class OutputArtifact(KlingModel):
@@ -43,8 +44,19 @@ class Output(KlingModel):
     ] = None
 
 
-class Response(KlingModel):
+class ResponseFields(KlingModel):
     id: str
     status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
     output: Output | None = None
     error: str | None = None
+
+
+class Response(SchemaChecked, ResponseFields):
+    """ResponseFields, plus the schema's rules a model cannot express on its own.
+
+    Checked through the JSON Schema: optional properties that may not be null.
+    """
+
+    __kling_schema__ = SchemaValidator(
+        '{"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Response","type":"object","properties":{"id":{"type":"string"},"status":{"type":"string","enum":["queued","running","succeeded","failed","cancelled"]},"output":{"anyOf":[{"$ref":"#/$defs/Output"},{"type":"null"}]},"error":{"type":["string","null"]}},"required":["id","status"],"$defs":{"Output":{"type":"object","properties":{"outputs":{"type":"array","description":"Unified output array - one entry per generated artifact with url/type/width/height/duration/etc.","items":{"$ref":"#/$defs/OutputArtifact"}},"nsfw_detected":{"type":["boolean","null"],"description":"true if the provider flagged output as NSFW, false if cleared, null if not checked."},"seed":{"type":["integer","null"],"description":"Deterministic seed used for generation, or null if the provider doesn\'t return one."},"timing":{"type":["object","null"],"description":"Provider timing info (inference_ms etc.), or null."}}},"OutputArtifact":{"type":"object","properties":{"url":{"type":"string"},"type":{"type":"string"},"width":{"type":"integer"},"height":{"type":"integer"},"duration":{"type":"number"}}}}}'
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from kling_gateways._runtime.model import KlingModel
+from kling_gateways._runtime.model import KlingModel, SchemaChecked
+from kling_gateways._runtime.validation import SchemaValidator
 
 
 class VideoInferenceResult(KlingModel):
@@ -17,5 +18,16 @@ class VideoInferenceResult(KlingModel):
     status: Literal["processing", "success", "error"] | None = None
 
 
-class Response(KlingModel):
+class ResponseFields(KlingModel):
     data: list[VideoInferenceResult]
+
+
+class Response(SchemaChecked, ResponseFields):
+    """ResponseFields, plus the schema's rules a model cannot express on its own.
+
+    Checked through the JSON Schema: optional properties that may not be null.
+    """
+
+    __kling_schema__ = SchemaValidator(
+        '{"$schema":"https://json-schema.org/draft/2020-12/schema","title":"Response","type":"object","properties":{"data":{"type":"array","items":{"$ref":"#/$defs/VideoInferenceResult"}}},"required":["data"],"$defs":{"VideoInferenceResult":{"type":"object","properties":{"taskType":{"type":"string"},"taskUUID":{"type":"string","format":"uuid"},"videoUUID":{"type":"string","format":"uuid"},"videoURL":{"type":"string","format":"uri"},"cost":{"type":"number"},"status":{"type":"string","enum":["processing","success","error"]}},"required":["taskType","taskUUID"]}}}'
+    )

@@ -8,7 +8,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from kling_gateways._runtime.model import KlingModel
+from kling_gateways._runtime.model import KlingModel, SchemaChecked
+from kling_gateways._runtime.validation import SchemaValidator
 
 
 class _JsonSchemaRuntimeValidationBase(BaseModel):
@@ -60,7 +61,7 @@ class ScriptItem(KlingModel):
     seconds: Annotated[int | None, Field(ge=1)] = None
 
 
-class Request(_JsonSchemaRuntimeValidationBase, KlingModel):
+class RequestFields(_JsonSchemaRuntimeValidationBase, KlingModel):
     __json_schema_one_of_required_groups__: ClassVar[tuple[Any, ...]] = (
         ((("prompt",),), (("script",),)),
     )
@@ -73,3 +74,14 @@ class Request(_JsonSchemaRuntimeValidationBase, KlingModel):
     image_url: str
     seconds: Literal["5", "10"] | None = "5"
     guidance: Annotated[float | None, Field(ge=0.0, le=1.0)] = 0.5
+
+
+class Request(SchemaChecked, RequestFields):
+    """RequestFields, plus the schema's rules a model cannot express on its own.
+
+    Checked through the JSON Schema: optional properties that may not be null.
+    """
+
+    __kling_schema__ = SchemaValidator(
+        '{"title":"Request","type":"object","required":["image_url"],"properties":{"prompt":{"type":"string","description":"What happens. Either prompt or script, not both.","maxLength":500},"script":{"type":"array","items":{"type":"object","properties":{"text":{"type":"string"},"seconds":{"type":"integer","minimum":1}}}},"image_url":{"type":"string"},"seconds":{"type":"string","enum":["5","10"],"default":"5"},"guidance":{"type":"number","minimum":0,"maximum":1,"default":0.5}},"oneOf":[{"required":["prompt"]},{"required":["script"]}]}'
+    )

@@ -31,7 +31,7 @@ class RequestFields(KlingModel):
 class Request(SchemaChecked, RequestFields):
     """RequestFields, plus the schema's rules a model cannot express on its own.
 
-    Checked through the JSON Schema: dependentRequired.
+    Checked through the JSON Schema: dependentRequired, optional properties that may not be null.
     """
 
     __kling_schema__ = SchemaValidator(
