@@ -150,7 +150,8 @@ def _optional_not_nullable(node: dict[str, Any]) -> bool:
     props = node.get("properties")
     if not isinstance(props, dict):
         return False
-    required = node.get("required") if isinstance(node.get("required"), list) else []
+    listed = node.get("required")
+    required: list[Any] = listed if isinstance(listed, list) else []
     return any(
         name not in required and isinstance(child, dict) and not _allows_null(child)
         for name, child in props.items()

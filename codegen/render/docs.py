@@ -6,8 +6,6 @@ fenced blocks whose fence is longer than any backtick run inside them.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 from typing import Any
 
@@ -159,25 +157,19 @@ def _find_reports(ctx: Context) -> list[tuple[str, str, Any]]:
                 lambda: canonical_doc.page(ctx.catalog),
             )
         )
-    if _has("codegen.diff.catalog"):
-        module = importlib.import_module("codegen.diff.catalog")
-        found.append(
-            (
-                "Schema changelog",
-                "changelog.md",
-                lambda: module.changelog_markdown(ctx.catalog.root),
-            )
-        )
-    if _has("codegen.diff.rules"):
-        rules = importlib.import_module("codegen.diff.rules")
-        found.append(("Diff rules", "diff-rules.md", rules.rules_markdown))
-    if _has("codegen.drift") and hasattr(importlib.import_module("codegen.drift"), "docs_pages"):
-        found.extend(_drift_pages(ctx))
+    from codegen.diff.catalog import changelog_markdown
+    from codegen.diff.rules import rules_markdown
+
+    found.append(("Schema changelog", "changelog.md", lambda: changelog_markdown(ctx.catalog.root)))
+    found.append(("Diff rules", "diff-rules.md", rules_markdown))
+    found.extend(_drift_pages(ctx))
     return found
 
 
 def _drift_pages(ctx: Context) -> list[tuple[str, str, Any]]:
-    pages: dict[str, str] = importlib.import_module("codegen.drift").docs_pages(ctx.catalog)
+    from codegen.drift import docs_pages
+
+    pages = docs_pages(ctx.catalog)
     titles = {".md": "Drift between providers", ".html": "Drift heat map", ".svg": "Drift heat map"}
     return [
         (titles.get(path[path.rfind(".") :], path), path, _const(text))
@@ -187,10 +179,3 @@ def _drift_pages(ctx: Context) -> list[tuple[str, str, Any]]:
 
 def _const(text: str) -> Any:
     return lambda: text
-
-
-def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False

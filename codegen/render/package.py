@@ -54,8 +54,6 @@ def _runtime() -> list[Output]:
     for path in sorted((TEMPLATES / "runtime").glob("*.py")):
         source = _template_source(f"runtime/{path.name}")
         found.append(Output(f"{PKG}/_runtime/{path.name}", (source,), _text(source)))
-    if not (TEMPLATES / "runtime" / "__init__.py").is_file():
-        found.append(Output(f"{PKG}/_runtime/__init__.py", (), lambda: '"""Runtime support."""\n'))
     return found
 
 
@@ -138,36 +136,26 @@ def _canonical_init(ctx: Context, base: str) -> Output:
         for e in sorted(ctx.catalog.endpoints(), key=lambda e: e.key)
         if e.mapping is not None
     ]
-    template = (
-        "canonical_init.py.j2"
-        if (TEMPLATES / "canonical_init.py.j2").is_file()
-        else "canonical_init_models.py.j2"
-    )
     return Output(
         f"{base}/__init__.py",
         (),
-        lambda: render(template, endpoints=endpoints, targets=targets, header=""),
+        lambda: render("canonical_init.py.j2", endpoints=endpoints, targets=targets, header=""),
     )
 
 
 def _provider(ctx: Context, provider: Provider) -> list[Output]:
     base = f"{PKG}/{provider.module}"
     endpoints = [_endpoint_context(e) for e in provider.endpoints.values()]
-    has_client = (TEMPLATES / "client.py.j2").is_file()
     found = [
         Output(
             f"{base}/__init__.py",
             (provider.manifest,),
             lambda: render(
-                "provider_init.py.j2",
-                provider=_provider_context(provider),
-                endpoints=endpoints,
-                has_client=has_client,
+                "provider_init.py.j2", provider=_provider_context(provider), endpoints=endpoints
             ),
-        )
+        ),
+        _client(provider, base, endpoints),
     ]
-    if has_client:
-        found.append(_client(provider, base, endpoints))
     for endpoint in provider.endpoints.values():
         found.extend(_endpoint(ctx, endpoint, f"{base}/{endpoint.module}"))
     return found
