@@ -90,8 +90,27 @@ def _diff_added(engine: Engine, name: str, old: Schema, new_raw: Any) -> list[Ra
     if extra is not False and (engine.strict_objects or explicit):
         # Old versions accepted any value here (or what additionalProperties allowed):
         # the new property's schema is a constraint on those values.
-        found += prefixed(path, diff(engine, extra, new_raw))
+        constraints = diff(engine, extra, new_raw)
+        found += prefixed(path, _summarized(constraints) if extra == {} else constraints)
     return found
+
+
+NESTED = {"properties", "items", "prefixItems", "additionalProperties", "patternProperties"}
+
+
+def _summarized(constraints: list[Raw]) -> list[Raw]:
+    """Where anything was accepted before, list what constrains the new property itself and
+    count its nested constraints (one row per nested field says the same thing again)."""
+    top = [c for c in constraints if not NESTED & set(map(str, c[1]))]
+    nested = len(constraints) - len(top)
+    if not top or not nested:
+        return constraints
+    lead = next((c for c in top if "type" in c[0]), top[0])
+    kind, where, message, detail = lead
+    more = (
+        f"{message} (and {nested} nested constraint{'s' if nested > 1 else ''} of the new property)"
+    )
+    return [(kind, where, more, detail) if c is lead else c for c in top]
 
 
 def _diff_required(engine: Engine, old: Schema, new: Schema) -> list[Raw]:

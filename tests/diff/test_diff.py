@@ -219,3 +219,25 @@ def test_catalog_changelog_and_rule_table(tmp_path: Path) -> None:
     assert "request-property-type-changed" in text
     table = rules_markdown()
     assert all(f"`{rule}`" in table for rule in RULES)
+
+
+def test_a_new_subtree_is_one_finding_not_one_per_nested_field() -> None:
+    """Runflow 2026-04-05 -> 2026-04-06 wraps the body in `input`: the narrowing of the new
+    subtree is reported once, with its nested constraints counted, not once per field."""
+    import json
+    import subprocess
+    import sys
+
+    base = "schemas/runflow/image-to-video"
+    done = subprocess.run(
+        [sys.executable, "-m", "codegen", "diff", f"{base}/2026-04-05/request.json",
+         f"{base}/2026-04-06/request.json", "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    changes = json.loads(done.stdout)["changes"]
+    breaking = [c for c in changes if c["severity"] == "breaking"]
+    under_input = [c for c in breaking if c["location"].startswith("#/properties/input/")]
+    assert len(under_input) == 1
+    assert "nested constraints of the new property" in under_input[0]["message"]
+    assert any(c["location"] == "#/properties/voice_ids" for c in changes)
