@@ -56,3 +56,4 @@ def test_generate_then_check_roundtrip(minimal_catalog: Path, tmp_path: Path) ->
 def test_pre_commit_hook_is_declared() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "id: kling-codegen-check" in text and "generate --check" in text
+    assert "id: kling-codegen-schema-changelog" in text and "diff --catalog" in text
