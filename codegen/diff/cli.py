@@ -94,7 +94,10 @@ def _catalog(schemas_dir: Path, *, fmt: str, fail_on: str, policy: object) -> in
     for step in catalog_steps(schemas_dir):
         kept, ignored = policy.apply(list(step.changes))
         severities += [c.severity for c in kept]
-        if fmt != "markdown":
-            name = f"{step.endpoint} {step.old_version}->{step.new_version} {step.kind}.json"
-            click.echo(render(kept, fmt=fmt, old=name, new=name, ignored=ignored), nl=False)
+        if fmt == "text" and step.note:
+            click.echo(f"{step.endpoint} {step.old_version} -> {step.new_version}: {step.note}")
+        elif fmt != "markdown":
+            old = f"{step.endpoint}/{step.old_version}/{step.kind}.json"
+            new = f"{step.endpoint}/{step.new_version}/{step.kind}.json"
+            click.echo(render(kept, fmt=fmt, old=old, new=new, ignored=ignored), nl=False)
     return _exit_code(severities, fail_on)
