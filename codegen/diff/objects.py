@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from codegen.diff.values import Schema, array_layout
+from codegen.errors import InputError
 
 if TYPE_CHECKING:
     from codegen.diff.schema import Engine, Raw
@@ -44,8 +45,43 @@ def diff_objects(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
             found += _diff_removed(engine, name, old, new)
         else:
             found += _diff_added(engine, name, old, new_props[name])
+    found += _moved(engine, old_props, new_props)
     found += _diff_required(engine, old, new)
     return found + _diff_additional(engine, old, new)
+
+
+def _moved(engine: Engine, old_props: dict[str, Any], new_props: dict[str, Any]) -> list[Raw]:
+    """Removed properties that reappear, by name, inside one new object property: a move into
+    an envelope (Runflow's `input`), said once so readers need not match the two lists."""
+    removed = set(old_props) - set(new_props)
+    found: list[Raw] = []
+    for name in sorted(set(new_props) - set(old_props)):
+        try:
+            inner = _inner_names(engine, engine.new_view(new_props[name]))
+        except InputError:  # a $ref that resolves nowhere: other rules report it; no annotation
+            continue
+        moved = sorted(removed & inner)
+        if len(moved) >= 2:
+            listed = ", ".join(moved)
+            found.append(
+                ("properties-moved", ("properties", name), f"moved into {name!r}: {listed}", listed)
+            )
+    return found
+
+
+def _inner_names(engine: Engine, schema: Any) -> set[str]:
+    """Property names of an object schema, including those of its oneOf/anyOf/allOf branches."""
+    if not isinstance(schema, dict):
+        return set()
+    names = set(schema.get("properties") or {})
+    for key in ("oneOf", "anyOf", "allOf"):
+        for branch in schema.get(key) or []:
+            names |= (
+                set(engine.new_view(branch).get("properties") or {})
+                if isinstance(branch, dict)
+                else set()
+            )
+    return names
 
 
 def _diff_kept(engine: Engine, name: str, old_raw: Any, new_raw: Any) -> list[Raw]:

@@ -53,6 +53,11 @@ _STEMS: dict[str, tuple[str, str, str]] = {
     "property-became-required": (B, I, "a property became required"),
     "property-became-optional": (I, B, "a property is no longer required"),
     "property-added": (I, I, "a property was added"),
+    "properties-moved": (
+        I,
+        I,
+        "removed properties reappear inside a new object property (an envelope)",
+    ),
     "property-removed": (W, W, "an optional property was removed"),
     "required-property-removed": (W, B, "a required property was removed"),
     "property-no-longer-accepted": (B, I, "a property was removed and extra properties are closed"),

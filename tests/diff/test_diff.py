@@ -241,3 +241,18 @@ def test_a_new_subtree_is_one_finding_not_one_per_nested_field() -> None:
     assert len(under_input) == 1
     assert "nested constraints of the new property" in under_input[0]["message"]
     assert any(c["location"] == "#/properties/voice_ids" for c in changes)
+
+
+def test_fields_moved_into_an_envelope_are_named_once() -> None:
+    from pathlib import Path
+
+    from codegen.diff.compare import diff_files
+
+    base = Path("schemas/runflow/image-to-video")
+    changes = diff_files(
+        base / "2026-04-05/request.json", base / "2026-04-06/request.json", direction="request"
+    )
+    (moved,) = [c for c in changes if c.rule == "request-properties-moved"]
+    assert moved.location == "#/properties/input" and moved.severity == "info"
+    assert "prompt" in moved.message and "start_image_url" in moved.message
+    assert "voice_ids" not in moved.message  # removed for good, not moved
