@@ -143,7 +143,7 @@ def _ref_problems(doc: dict[str, Any]) -> Iterator[tuple[list[str | int], str]]:
     for parts, ref in _refs(doc, []):
         if not ref.startswith("#"):
             yield parts, f"remote $ref {ref!r} is refused: copy the definition into $defs"
-        elif _resolve(doc, ref) is None:
+        elif resolve_local(doc, ref) is None:
             yield parts, f"$ref {ref!r} does not resolve inside this file"
 
 
@@ -159,7 +159,8 @@ def _refs(node: Any, parts: list[str | int]) -> Iterator[tuple[list[str | int], 
             yield from _refs(value, [*parts, index])
 
 
-def _resolve(doc: Any, ref: str) -> Any:
+def resolve_local(doc: Any, ref: str) -> Any:
+    """The node a local `$ref` ("#/...") points to in `doc`, or None if it points nowhere."""
     node = doc
     for token in [t for t in ref[1:].split("/") if t != ""]:
         token = token.replace("~1", "/").replace("~0", "~")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from codegen.catalog.checks import resolve_local
 from codegen.errors import escape_pointer_token
 
 MISSING: Any = object()
@@ -47,18 +48,8 @@ def root_node(schema: dict[str, Any]) -> Node:
 
 
 def _resolve(root: dict[str, Any], ref: str) -> dict[str, Any] | None:
-    if not ref.startswith("#"):
-        return None
-    current: Any = root
-    for token in [t for t in ref[1:].split("/") if t]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(current, dict) and token in current:
-            current = current[token]
-        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
-            current = current[int(token)]
-        else:
-            return None
-    return current if isinstance(current, dict) else None
+    target = resolve_local(root, ref) if ref.startswith("#") else None
+    return target if isinstance(target, dict) else None
 
 
 def object_branch(node: Node) -> Node | None:
