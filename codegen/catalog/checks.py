@@ -105,7 +105,7 @@ def schema_problems(source: SourceFile) -> list[Problem]:
     if not isinstance(source.data, dict):
         return [(source.path, "", "a JSON Schema file must hold an object")]
     found = [*_ref_problems(source.data), *_base_problems(source.data)]
-    return [(source.path, pointer(parts), msg) for parts, msg in found]
+    return [(source.path, source.locate(pointer(parts)), msg) for parts, msg in found]
 
 
 DRAFT_2020_12 = {
@@ -140,23 +140,23 @@ def _base_problems(doc: dict[str, Any]) -> Iterator[tuple[list[str | int], str]]
 
 
 def _ref_problems(doc: dict[str, Any]) -> Iterator[tuple[list[str | int], str]]:
-    for parts, ref in _refs(doc, []):
+    for parts, ref in refs_in(doc, []):
         if not ref.startswith("#"):
             yield parts, f"remote $ref {ref!r} is refused: copy the definition into $defs"
         elif resolve_local(doc, ref) is None:
             yield parts, f"$ref {ref!r} does not resolve inside this file"
 
 
-def _refs(node: Any, parts: list[str | int]) -> Iterator[tuple[list[str | int], str]]:
+def refs_in(node: Any, parts: list[str | int]) -> Iterator[tuple[list[str | int], str]]:
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str):
             yield [*parts, "$ref"], ref
         for key, value in node.items():
-            yield from _refs(value, [*parts, key])
+            yield from refs_in(value, [*parts, key])
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _refs(value, [*parts, index])
+            yield from refs_in(value, [*parts, index])
 
 
 def resolve_local(doc: Any, ref: str) -> Any:
@@ -166,6 +166,8 @@ def resolve_local(doc: Any, ref: str) -> Any:
         token = token.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict) and token in node:
             node = node[token]
+        elif isinstance(node, dict) and token.isdigit() and int(token) in node:
+            node = node[int(token)]  # a YAML key such as 200 (a status code) parses as a number
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from codegen.catalog import checks
+from codegen.catalog import checks, openapi
 from codegen.catalog.files import read_source
 from codegen.catalog.model import SCHEMA_KINDS, Catalog, Endpoint, Provider, SourceFile, Version
 from codegen.errors import SchemaError
@@ -168,18 +168,19 @@ def _load_version(
     loader: _Loader, folder: Path, provider: str, endpoint: str, meta: dict[str, SourceFile]
 ) -> Version:
     loader.add(checks.name_problem(loader.rel(folder), folder.name, what="version"))
-    files = {
-        kind: loader.read(folder / f"{kind}.json")
-        for kind in SCHEMA_KINDS
-        if (folder / f"{kind}.json").is_file()
-    }
-    if "request" not in files:
-        loader.add((loader.rel(folder), "", "version folder has no request.json"))
     provenance = (
         loader.read(folder / "provenance.yaml") if (folder / "provenance.yaml").is_file() else None
     )
     if provenance is not None:
         loader.problems.extend(checks.against_meta(provenance, meta.get("provenance")))
+    files = {
+        kind: loader.read(folder / f"{kind}.json")
+        for kind in SCHEMA_KINDS
+        if (folder / f"{kind}.json").is_file()
+    }
+    files.update(_published(loader, folder, provenance, set(files)))
+    if "request" not in files:
+        loader.add((loader.rel(folder), "", "version folder has no request.json"))
     examples = {p.stem: loader.read(p) for p in sorted((folder / "examples").glob("*.json"))}
     return Version(
         provider=provider,
@@ -189,3 +190,27 @@ def _load_version(
         provenance=provenance,
         examples={k: v for k, v in examples.items() if v is not None},
     )
+
+
+def _published(
+    loader: _Loader, folder: Path, provenance: SourceFile | None, taken: set[str]
+) -> dict[str, SourceFile | None]:
+    """Schemas extracted from a published OpenAPI document in the version folder, if any."""
+    found = [folder / n for n in openapi.DOCUMENT_NAMES if (folder / n).is_file()]
+    if len(found) > 1:
+        loader.add((loader.rel(folder), "", "more than one OpenAPI document: keep one"))
+    document = loader.read(found[0]) if found else None
+    if document is None:
+        return {}
+    if not openapi.is_openapi(document.data):
+        loader.add((document.path, "", "not an OpenAPI document (no `openapi` key)"))
+        return {}
+    selection = provenance.data.get("operations") if provenance is not None else None
+    try:
+        extracted = openapi.extract(document, selection if isinstance(selection, dict) else None)
+    except SchemaError as exc:
+        loader.problems.extend(exc.problems)
+        return {}
+    for kind in sorted(taken & set(extracted)):
+        loader.add((document.path, "", f"{kind} is both {kind}.json and in this document"))
+    return dict(extracted)

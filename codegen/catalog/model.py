@@ -16,6 +16,18 @@ class SourceFile:
     path: str
     data: Any
     sha256: str
+    # For a schema extracted from a published OpenAPI document: (prefix in `data`, prefix in
+    # the document) pairs, so a problem found in `data` is reported where it is in the file.
+    origin: tuple[tuple[str, str], ...] = ()
+
+    def locate(self, ptr: str) -> str:
+        """The JSON pointer in the file on disk for a pointer into `data`."""
+        best = max(
+            (pair for pair in self.origin if ptr == pair[0] or ptr.startswith(pair[0] + "/")),
+            key=lambda pair: len(pair[0]),
+            default=None,
+        )
+        return ptr if best is None else best[1] + ptr[len(best[0]) :]
 
 
 @dataclass(frozen=True)

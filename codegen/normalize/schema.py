@@ -8,6 +8,7 @@ from typing import Any
 from codegen.catalog.model import SourceFile
 from codegen.errors import SchemaError, pointer
 from codegen.normalize.walk import Path, transform
+from codegen.normalize.wrappers import unwrap
 
 # Non-standard type names seen in provider schemas, and what they mean.
 TYPE_ALIASES = {
@@ -40,6 +41,7 @@ def normalize_schema(source: SourceFile) -> Normalized:
     problems: list[tuple[str, str, str]] = []
 
     def edit(path: Path, node: dict[str, Any]) -> dict[str, Any]:
+        node = unwrap(path, node, notes)
         node = _fix_type(source.path, path, node, notes, problems)
         return _fix_format(path, node, notes)
 
@@ -47,9 +49,18 @@ def normalize_schema(source: SourceFile) -> Normalized:
     seen = {ptr for _f, ptr, _m in problems}
     problems.extend(p for p in _meta_problems(source.path, validator) if p[1] not in seen)
     if problems:
-        raise SchemaError(problems)
+        raise SchemaError([(f, source.locate(ptr), m) for f, ptr, m in problems])
     model = transform(validator, lambda _p, n: {k: v for k, v in n.items() if k != "format"})
-    return Normalized(source=source, validator=validator, model=model, notes=tuple(notes))
+    located = tuple(_locate_note(source, note) for note in notes)
+    return Normalized(source=source, validator=validator, model=model, notes=located)
+
+
+def _locate_note(source: SourceFile, note: str) -> str:
+    """A note "#/pointer: text" with the pointer moved to where it is in the file on disk."""
+    if not source.origin:
+        return note
+    ptr, _, text = note[1:].partition(": ")
+    return f"#{source.locate(ptr)}: {text}"
 
 
 def _fix_type(
