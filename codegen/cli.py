@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "diff": ("codegen.diff.cli:diff", "Classify changes between two schema versions."),
     "drift": ("codegen.drift.cli:drift", "Cross-provider drift report per canonical field."),
+    "import": (
+        "codegen.commands.import_:import_document",
+        "File a provider's published document as a new schema version.",
+    ),
     "fake-gateway": ("codegen.fake.cli:fake_gateway", "Run a local fake gateway for a provider."),
 }
 

@@ -181,3 +181,21 @@ def name_problem(rel: str, name: str, *, what: str) -> Problem | None:
         return None
     hint = "YYYY-MM-DD" if what == "version" else "lowercase letters, digits and dashes"
     return (rel, "", f"{what} folder name {name!r} is not valid ({hint})")
+
+
+TODO = "TODO"
+
+
+def todo_problems(source: SourceFile) -> list[Problem]:
+    """Every string value that starts with TODO (left by `kling-codegen import`'s scaffold)."""
+    found: list[Problem] = []
+    stack: list[tuple[Any, list[str | int]]] = [(source.data, [])]
+    while stack:
+        node, parts = stack.pop()
+        if isinstance(node, str) and node.startswith(TODO):
+            found.append((source.path, pointer(parts), f"{_short(node, 160)} (fill this in)"))
+        elif isinstance(node, dict):
+            stack.extend((v, [*parts, str(k)]) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, [*parts, i]) for i, v in enumerate(node))
+    return found

@@ -27,6 +27,15 @@ def read_source(root: Path, path: Path) -> SourceFile:
     return SourceFile(path=rel, data=data, sha256=hashlib.sha256(raw).hexdigest())
 
 
+def parse_bytes(name: str, suffix: str, raw: bytes) -> Any:
+    """Parse a document's bytes (JSON for a .json suffix, else YAML) with the catalog's limits."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise SchemaError.at(name, [], f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}")
+    data = _parse(name, suffix, raw)
+    _check_values(name, data)
+    return data
+
+
 def _inside(root: Path, rel: str, path: Path) -> Path:
     """Refuse a file that a symbolic link (of the file or a folder) puts outside `root`."""
     real, base = path.resolve(), root.resolve()

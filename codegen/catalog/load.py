@@ -106,6 +106,12 @@ def _load_provider(loader: _Loader, folder: Path, meta: dict[str, SourceFile]) -
     manifest = loader.read(manifest_path)
     if manifest is None:
         return None
+    todo = checks.todo_problems(manifest)
+    if todo:  # a scaffold: its TODOs are all there is to say until they are filled in
+        loader.problems.extend(todo)
+        for path in sorted(folder.glob("*/mapping.yaml")):
+            _load_mapping(loader, path.parent, meta)
+        return None
     problems = checks.against_meta(manifest, meta.get("manifest"))
     loader.problems.extend(problems)
     if problems:
@@ -159,7 +165,9 @@ def _load_endpoint(
 def _load_mapping(loader: _Loader, folder: Path, meta: dict[str, SourceFile]) -> SourceFile | None:
     path = folder / "mapping.yaml"
     mapping = loader.read(path) if path.is_file() else None
-    if mapping is not None:
+    todo = checks.todo_problems(mapping) if mapping is not None else []
+    loader.problems.extend(todo)
+    if mapping is not None and not todo:
         loader.problems.extend(checks.against_meta(mapping, meta.get("mapping")))
     return mapping
 

@@ -79,7 +79,7 @@ def schema_pointer(source: SourceFile, kind: str, selector: str) -> str:
     if kind == "request":
         found = _body_pointer(source.data, path, method, op)
     else:
-        found = _response_pointer(op)
+        found = response_pointer(op)
         found = None if found is None else where + found
     if found is None:
         what = "JSON request body" if kind == "request" else "2xx JSON response"
@@ -96,7 +96,7 @@ def _body_pointer(data: Any, path: str, method: str, op: dict[str, Any]) -> str 
     return None if media is None else where + pointer(["content", media, "schema"])
 
 
-def _response_pointer(op: dict[str, Any]) -> str | None:
+def response_pointer(op: dict[str, Any]) -> str | None:
     responses = op.get("responses")
     if not isinstance(responses, dict):
         return None

@@ -80,12 +80,12 @@ def _side_summary(side: Side) -> dict[str, Any]:
     request = side.mapping.get("request") or {}
     return {
         "version": side.endpoint.current,
-        "envelope": _envelope(request.get("envelope") or [])[1],
+        "envelope": envelope_body(request.get("envelope") or [])[1],
         "price": price_text(side.pricing),
     }
 
 
-def _envelope(steps: list[Mapping[str, Any]], node: Node | None = None) -> tuple[Node | None, str]:
+def envelope_body(steps: list[Mapping[str, Any]], node: Node | None = None) -> tuple[Node | None, str]:
     """The body node inside the envelope, and the envelope as a path prefix."""
     prefix = ""
     for step in reversed(steps):
@@ -114,7 +114,7 @@ def _readings(side: Side, file: str) -> list[tuple[str, str]]:
 
 def _target(side: Side) -> Target:
     request = side.mapping.get("request") or {}
-    body, prefix = _envelope(request.get("envelope") or [], _schema(side, "request"))
+    body, prefix = envelope_body(request.get("envelope") or [], _schema(side, "request"))
     return Target(
         key=side.key,
         body=body,

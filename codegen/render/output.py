@@ -25,14 +25,17 @@ class Context:
     """The catalog plus memoized normalization, shared by every builder of one run."""
 
     catalog: Catalog
-    _normalized: dict[str, Normalized] = field(default_factory=dict)
+    _normalized: dict[tuple[str, tuple[tuple[str, str], ...]], Normalized] = field(
+        default_factory=dict
+    )
     memo: dict[str, Any] = field(default_factory=dict)  # per-run results shared by builders
     cache: Cache = NO_CACHE
 
     def normalized(self, source: SourceFile) -> Normalized:
-        if source.path not in self._normalized:
-            self._normalized[source.path] = normalize_schema(source)
-        return self._normalized[source.path]
+        key = (source.path, source.origin)  # one published document holds several schemas
+        if key not in self._normalized:
+            self._normalized[key] = normalize_schema(source)
+        return self._normalized[key]
 
 
 def source_line(source: SourceFile) -> str:
