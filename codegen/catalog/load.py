@@ -222,3 +222,19 @@ def _published(
     for kind in sorted(taken & set(extracted)):
         loader.add((document.path, "", f"{kind} is both {kind}.json and in this document"))
     return dict(extracted)
+
+
+def version_schemas(root: Path, folder: Path) -> dict[str, SourceFile]:
+    """kind -> schema of one version folder, either form (schema files or a published
+    OpenAPI document); SchemaError listing the problems."""
+    loader = _Loader(root)
+    provenance = folder / "provenance.yaml"
+    source = loader.read(provenance) if provenance.is_file() else None
+    files = {
+        k: loader.read(folder / f"{k}.json") for k in SCHEMA_KINDS if (folder / f"{k}.json").is_file()
+    }
+    found = {k: f for k, f in files.items() if f is not None}
+    found.update({k: f for k, f in _published(loader, folder, source, set(found)).items() if f})
+    if loader.problems:
+        raise SchemaError(loader.problems)
+    return found

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen.diff.compare import diff_files
+from codegen.catalog.openapi import DOCUMENT_NAMES
+from codegen.diff.compare import diff_documents
+from codegen.diff.load import Document, make_document, read_document
 from codegen.diff.model import Change, summarize
 
 KINDS = {"request": "request", "response": "response", "status": "response", "callback": "response"}
@@ -50,14 +52,28 @@ def catalog_steps(schemas_dir: Path) -> list[Step]:
 
 
 def _step(endpoint: str, old: Path, new: Path, kind: str, direction: str) -> list[Step]:
-    before, after = old / f"{kind}.json", new / f"{kind}.json"
-    if not before.exists() and not after.exists():
+    before, after = _schema(old, kind), _schema(new, kind)
+    if before is None and after is None:
         return []
-    if not before.exists() or not after.exists():
-        note = f"{kind}.json {'added' if after.exists() else 'removed'}"
+    if before is None or after is None:
+        note = f"{kind}.json {'added' if after is not None else 'removed'}"
         return [Step(endpoint, old.name, new.name, kind, (), note)]
-    changes = diff_files(before, after, direction=direction)
+    changes = diff_documents(before, after, direction=direction)
     return [Step(endpoint, old.name, new.name, kind, tuple(changes))]
+
+
+def _schema(folder: Path, kind: str) -> Document | None:
+    """One kind's schema in a version folder: its file, or extracted from a published
+    OpenAPI document (openapi.json|yaml) as the catalog loader reads it."""
+    path = folder / f"{kind}.json"
+    if path.is_file():
+        return read_document(path)
+    if not any((folder / name).is_file() for name in DOCUMENT_NAMES):
+        return None
+    from codegen.catalog.load import version_schemas
+
+    source = version_schemas(folder.parents[2], folder).get(kind)
+    return None if source is None else make_document(f"{folder}/{source.path}", source.data)
 
 
 def changelog_markdown(schemas_dir: Path) -> str:

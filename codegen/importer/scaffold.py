@@ -57,7 +57,7 @@ def new_manifest(provider: str, endpoint: str, version: str, doc: Document) -> d
 def model_id(doc: Document) -> str:
     submit = doc.operations.get("request", "")
     path = submit.partition(" ")[2].strip("/")
-    return path or "TODO: the provider's model id"
+    return path if "/" in path else "TODO: the provider's model id"
 
 
 def _base_url(data: Mapping[str, Any]) -> str:
@@ -97,7 +97,15 @@ def lifecycle(doc: Document) -> dict[str, Any]:
         found["cancel"] = cancel
     if found["kind"] != "sync":
         found.update(_polling(doc, status or ""))
+    if "callback" in ops:
+        found["callback"] = {"field": _callback_field(doc)}
     return found
+
+
+def _callback_field(doc: Document) -> str:
+    props = doc.schemas["request"].data.get("properties") or {}
+    names = [n for n in props if "webhook" in n.lower() or "callback" in n.lower()]
+    return names[0] if len(names) == 1 else "TODO: the request field that carries the callback URL"
 
 
 def _call(parts: list[str]) -> dict[str, Any]:
