@@ -181,12 +181,7 @@ def _load_version(
     )
     if provenance is not None:
         loader.problems.extend(checks.against_meta(provenance, meta.get("provenance")))
-    files = {
-        kind: loader.read(folder / f"{kind}.json")
-        for kind in SCHEMA_KINDS
-        if (folder / f"{kind}.json").is_file()
-    }
-    files.update(_published(loader, folder, provenance, set(files)))
+    files = _schema_files(loader, folder, provenance)
     if "request" not in files:
         loader.add((loader.rel(folder), "", "version folder has no request.json"))
     examples = {p.stem: loader.read(p) for p in sorted((folder / "examples").glob("*.json"))}
@@ -198,6 +193,19 @@ def _load_version(
         provenance=provenance,
         examples={k: v for k, v in examples.items() if v is not None},
     )
+
+
+def _schema_files(
+    loader: _Loader, folder: Path, provenance: SourceFile | None
+) -> dict[str, SourceFile | None]:
+    """kind -> schema: the version's schema files and what its OpenAPI document holds."""
+    files = {
+        kind: loader.read(folder / f"{kind}.json")
+        for kind in SCHEMA_KINDS
+        if (folder / f"{kind}.json").is_file()
+    }
+    files.update(_published(loader, folder, provenance, set(files)))
+    return files
 
 
 def _published(
@@ -230,11 +238,7 @@ def version_schemas(root: Path, folder: Path) -> dict[str, SourceFile]:
     loader = _Loader(root)
     provenance = folder / "provenance.yaml"
     source = loader.read(provenance) if provenance.is_file() else None
-    files = {
-        k: loader.read(folder / f"{k}.json") for k in SCHEMA_KINDS if (folder / f"{k}.json").is_file()
-    }
-    found = {k: f for k, f in files.items() if f is not None}
-    found.update({k: f for k, f in _published(loader, folder, source, set(found)).items() if f})
+    found = {k: f for k, f in _schema_files(loader, folder, source).items() if f is not None}
     if loader.problems:
         raise SchemaError(loader.problems)
     return found

@@ -56,8 +56,10 @@ def submit_operation(source: SourceFile) -> str:
     ]
     if len(found) == 1:
         return found[0]
-    why = "has no POST with a JSON request body" if not found else (
-        f"has {len(found)} POSTs with a JSON request body ({', '.join(found)})"
+    why = (
+        "has no POST with a JSON request body"
+        if not found
+        else (f"has {len(found)} POSTs with a JSON request body ({', '.join(found)})")
     )
     raise SchemaError.at(
         source.path, ["paths"], f"{why}: name the submit call in provenance.yaml operations/request"

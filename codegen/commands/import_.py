@@ -141,21 +141,28 @@ def _text(result: dict[str, Any]) -> str:
         base = result["previous"] or "nothing"
     else:
         verdict = "changed" if result["changed"] else "unchanged in meaning"
-        lines += [f"{result['document']}: {verdict} against {result['endpoint']} {result['current']}"]
+        lines += [
+            f"{result['document']}: {verdict} against {result['endpoint']} {result['current']}"
+        ]
         base = result["current"]
     counts = result["summary"]
     lines.append(
         f"changelog against {base}: {counts['breaking']} breaking, "
         f"{counts['warning']} warning, {counts['info']} info"
     )
-    lines += [f"  {c['severity']:8} {c['location']}: {c['message']} [{c['rule']}]" for c in result["changes"]]
+    lines += [
+        f"  {c['severity']:8} {c['location']}: {c['message']} [{c['rule']}]"
+        for c in result["changes"]
+    ]
     lines += _decisions(result)
     return "\n".join(lines)
 
 
 def _decisions(result: dict[str, Any]) -> list[str]:
     if result.get("scaffold"):
-        return ["needs a decision: fill in every TODO in manifest.yaml and mapping.yaml, then generate"]
+        return [
+            "needs a decision: fill in every TODO in manifest.yaml and mapping.yaml, then generate"
+        ]
     lines = [f"needs a decision: {text}" for text in result.get("decisions", [])]
     lines += [f"new drift: {text}" for text in result.get("new_drift", [])]
     return lines

@@ -85,7 +85,9 @@ def _side_summary(side: Side) -> dict[str, Any]:
     }
 
 
-def envelope_body(steps: list[Mapping[str, Any]], node: Node | None = None) -> tuple[Node | None, str]:
+def envelope_body(
+    steps: list[Mapping[str, Any]], node: Node | None = None
+) -> tuple[Node | None, str]:
     """The body node inside the envelope, and the envelope as a path prefix."""
     prefix = ""
     for step in reversed(steps):

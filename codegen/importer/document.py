@@ -38,8 +38,10 @@ def read_document(
     sha = hashlib.sha256(published.raw).hexdigest()
     if not openapi.is_openapi(published.data):
         return _json_schema(published, sha)
-    filename = "openapi.json" if published.is_json else (
-        "openapi.yml" if published.filename.endswith(".yml") else "openapi.yaml"
+    filename = (
+        "openapi.json"
+        if published.is_json
+        else ("openapi.yml" if published.filename.endswith(".yml") else "openapi.yaml")
     )
     source = SourceFile(published.name, published.data, sha)
     chosen = choose_operations(source, keep=keep, operation=operation)
@@ -50,7 +52,9 @@ def _json_schema(published: Published, sha: str) -> Document:
     if not isinstance(published.data, dict):
         raise SchemaError.at(published.name, [], "neither an OpenAPI document nor a JSON Schema")
     if not published.is_json:
-        raise SchemaError.at(published.name, [], "a JSON Schema is filed as request.json: give JSON")
+        raise SchemaError.at(
+            published.name, [], "a JSON Schema is filed as request.json: give JSON"
+        )
     source = SourceFile(published.name, published.data, sha)
     return Document(published, "request.json", source, {}, {"request": source})
 

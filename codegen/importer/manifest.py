@@ -55,7 +55,7 @@ def _compose(text: str, path: str) -> yaml.Node:
 def _value(node: yaml.Node, key: str, path: str) -> yaml.Node:
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
-            if isinstance(k, yaml.ScalarNode) and k.value == key:
+            if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.Node):
                 return v
     raise SchemaError.at(path, [key], "not found where import edits the manifest")
 

@@ -125,14 +125,24 @@ def _provenance(plan: Plan, today: datetime.date, *, with_example: bool) -> dict
     }
     if doc.operations:
         data["operations"] = doc.operations
-    readings = [{"pointer": doc.filename, "text": (
-        f"Filed byte for byte by kling-codegen import from {doc.published.name}"
-        + ("; the schemas are the ones `operations` names." if doc.operations else ".")
-    )}]
+    readings = [
+        {
+            "pointer": doc.filename,
+            "text": (
+                f"Filed byte for byte by kling-codegen import from {doc.published.name}"
+                + ("; the schemas are the ones `operations` names." if doc.operations else ".")
+            ),
+        }
+    ]
     if with_example:
-        readings.append({"pointer": EXAMPLE, "text": (
-            "Assembled from the first non-null `examples` entry of each request property."
-        )})
+        readings.append(
+            {
+                "pointer": EXAMPLE,
+                "text": (
+                    "Assembled from the first non-null `examples` entry of each request property."
+                ),
+            }
+        )
     data["readings"] = readings
     return data
 
@@ -210,7 +220,9 @@ def _staged_check(plan: Plan) -> None:
 
 def _unstage(file: str, staged: Path, plan: Plan) -> str:
     prefix = staged.as_posix()
-    return plan.request.schemas.as_posix() + file[len(prefix) :] if file.startswith(prefix) else file
+    return (
+        plan.request.schemas.as_posix() + file[len(prefix) :] if file.startswith(prefix) else file
+    )
 
 
 def apply(plan: Plan) -> list[str]:

@@ -12,6 +12,7 @@ from codegen.diff.model import Change
 from codegen.drift.walk import Node, prop, root_node, types
 from codegen.normalize import normalize_schema
 
+
 @dataclass(frozen=True)
 class Decision:
     field: str  # canonical field

@@ -14,6 +14,7 @@ from typing import Any
 
 from codegen.catalog import openapi
 from codegen.drift.walk import Node, prop, root_node, types
+from codegen.errors import SchemaError
 from codegen.importer.document import Document
 from codegen.normalize import normalize_schema
 
@@ -86,7 +87,9 @@ def lifecycle(doc: Document) -> dict[str, Any]:
     ops = doc.operations
     submit = ops.get("request", "POST TODO").split(" ", 1)
     found: dict[str, Any] = {"kind": "sync", "submit": _call(submit)}
-    status = ops.get("status") or (ops["response"] if ops.get("response", "").startswith("GET") else None)
+    status = ops.get("status") or (
+        ops["response"] if ops.get("response", "").startswith("GET") else None
+    )
     if status:
         found["kind"] = "queue" if "status" in ops and "response" in ops else "runs"
         found["status"] = _call(status.split(" ", 1))
@@ -128,8 +131,9 @@ def _polling(doc: Document, status: str) -> dict[str, Any]:
     return {
         "run_id": run_id or "TODO: JSON pointer to the run id in the submit response",
         "status_field": "/status" if field else "TODO: JSON pointer to the status value",
-        "statuses": statuses(values) if isinstance(values, list) else
-        "TODO: the provider's status values for queued, running, succeeded, failed, cancelled",
+        "statuses": statuses(values)
+        if isinstance(values, list)
+        else "TODO: the provider's status values for queued, running, succeeded, failed, cancelled",
     }
 
 
@@ -139,7 +143,7 @@ def _answer(doc: Document, selector: str) -> Node | None:
         ptr = openapi.schema_pointer(doc.source, "response", selector)
         source = openapi.extract_at(doc.source, ptr)
         return root_node(normalize_schema(source).validator)
-    except Exception:  # noqa: BLE001 - inference only: nothing found is a TODO, not an error
+    except SchemaError:  # inference only: nothing found is a TODO, not an error
         return None
 
 
@@ -147,8 +151,10 @@ def statuses(values: list[Any]) -> dict[str, Any]:
     found: dict[str, Any] = {name: [] for name in STATUS_WORDS}
     unknown = []
     for value in values:
-        name = next((n for n, words in STATUS_WORDS.items() if any(
-            w in str(value).lower() for w in words)), None)
+        name = next(
+            (n for n, words in STATUS_WORDS.items() if any(w in str(value).lower() for w in words)),
+            None,
+        )
         if name is None:
             unknown.append(str(value))
         else:
@@ -213,4 +219,3 @@ def _video_path(result: Any) -> str:
         if current is not None:
             return ".".join(path)
     return "TODO: where the result body holds the video URL (dotted path)"
-

@@ -47,7 +47,7 @@ def publisher(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
 
@@ -77,7 +77,10 @@ def fill_todos(path: Path) -> None:
 
 def _fill(node: Any, key: str) -> Any:
     if isinstance(node, dict):
-        if any(isinstance(v, str) and v.startswith("TODO") for v in _leaves(node)) and key in DECISIONS:
+        if (
+            any(isinstance(v, str) and v.startswith("TODO") for v in _leaves(node))
+            and key in DECISIONS
+        ):
             return DECISIONS[key]
         return {k: _fill(v, str(k)) for k, v in node.items()}
     if isinstance(node, list):

@@ -52,12 +52,16 @@ def test_new_provider_scaffold_only_todos_block_generate(catalog: Path, tmp_path
     assert not (tmp_path / "out").exists()
 
 
-def test_filled_scaffold_generates_validates_and_shows_limits(catalog: Path, tmp_path: Path) -> None:
+def test_filled_scaffold_generates_validates_and_shows_limits(
+    catalog: Path, tmp_path: Path
+) -> None:
     _filled(catalog)
     out = tmp_path / "out"
     result = run_cli("generate", "--schemas", str(catalog), "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert (out / "kling_gateways" / NEW / "image_to_video" / "v2026_11_01" / "request.py").is_file()
+    assert (
+        out / "kling_gateways" / NEW / "image_to_video" / "v2026_11_01" / "request.py"
+    ).is_file()
     example = catalog / NEW / "image-to-video" / FIRST / "examples" / "request-document.json"
     ok = run_cli("validate", KEY, str(example), "--schemas", str(catalog))
     assert ok.returncode == 0, ok.stdout + ok.stderr
@@ -94,14 +98,20 @@ def test_new_version_changelog_and_verdicts(catalog: Path, tmp_path: Path) -> No
     manifest = yaml.safe_load((catalog / NEW / "manifest.yaml").read_text())
     spec = manifest["endpoints"]["image-to-video"]
     assert spec["current"] == SECOND and spec["versions"][SECOND] == spec["versions"][FIRST]
-    assert run_cli("generate", "--schemas", str(catalog), "--out", str(tmp_path / "o")).returncode == 0
+    assert (
+        run_cli("generate", "--schemas", str(catalog), "--out", str(tmp_path / "o")).returncode == 0
+    )
     verdicts = {
         (2000, "5", SECOND): 0, (2001, "5", SECOND): 1, (2001, "5", FIRST): 0,
         (10, "11", SECOND): 1, (10, "11", FIRST): 0, (None, "10", SECOND): 0,
     }  # fmt: skip
     for (length, duration, version), code in verdicts.items():
         prompt = None if length is None else "x" * length
-        payload = {"start_image_url": "https://x.test/a.png", "prompt": prompt, "duration": duration}
+        payload = {
+            "start_image_url": "https://x.test/a.png",
+            "prompt": prompt,
+            "duration": duration,
+        }
         result = run_cli("validate", KEY, _write(tmp_path, payload), "--version", version,
                          "--schemas", str(catalog))  # fmt: skip
         assert result.returncode == code, (length, duration, version, result.stdout)
@@ -138,7 +148,9 @@ def test_import_from_url_records_the_source(catalog: Path, publisher: tuple[str,
     base, folder = publisher
     shutil.copy(FIXTURES / "queue-3.0.json", folder / "openapi.json")
     _import(catalog, f"{base}/openapi.json", FIRST)
-    provenance = yaml.safe_load((catalog / NEW / "image-to-video" / FIRST / "provenance.yaml").read_text())
+    provenance = yaml.safe_load(
+        (catalog / NEW / "image-to-video" / FIRST / "provenance.yaml").read_text()
+    )
     assert provenance["url"] == f"{base}/openapi.json"
     assert provenance["source"] == "openapi.json"
     assert len(provenance["sha256"]) == 64
