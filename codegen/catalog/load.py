@@ -182,7 +182,8 @@ def _load_version(
     if provenance is not None:
         loader.problems.extend(checks.against_meta(provenance, meta.get("provenance")))
     files = _schema_files(loader, folder, provenance)
-    if "request" not in files:
+    published = any((folder / name).is_file() for name in openapi.DOCUMENT_NAMES)
+    if "request" not in files and not published:  # a document's own problems are reported
         loader.add((loader.rel(folder), "", "version folder has no request.json"))
     examples = {p.stem: loader.read(p) for p in sorted((folder / "examples").glob("*.json"))}
     return Version(

@@ -62,7 +62,9 @@ def submit_operation(source: SourceFile) -> str:
         else (f"has {len(found)} POSTs with a JSON request body ({', '.join(found)})")
     )
     raise SchemaError.at(
-        source.path, ["paths"], f"{why}: name the submit call in provenance.yaml operations/request"
+        source.path,
+        ["paths"],
+        f"{why}: name the submit call (provenance.yaml operations/request; import --operation)",
     )
 
 
@@ -113,7 +115,8 @@ def extract(source: SourceFile, selection: Mapping[str, str] | None) -> dict[str
     """kind -> extracted schema for every selected kind (request by default)."""
     _check_version(source)
     chosen = dict(selection or {})
-    chosen.setdefault("request", submit_operation(source))
+    if "request" not in chosen:
+        chosen["request"] = submit_operation(source)
     problems: list[Problem] = []
     found: dict[str, SourceFile] = {}
     for kind, selector in sorted(chosen.items()):

@@ -50,7 +50,8 @@ def header(path: str, sources: tuple[SourceFile, ...]) -> str:
     ]
     if sources:
         lines.append("Sources:")
-        lines.extend("  " + source_line(s) for s in sorted(sources, key=lambda s: s.path))
+        shown = {source_line(s): None for s in sorted(sources, key=lambda s: s.path)}
+        lines.extend("  " + line for line in shown)  # a document holding several schemas: once
     if path.endswith(".md"):
         return "<!--\n" + "\n".join(lines) + "\n-->\n"
     return "".join(f"# {line}\n" for line in lines)
