@@ -193,3 +193,21 @@ def test_help_has_an_example_and_exit_codes() -> None:
     assert "kling-codegen import " in result.stdout and "Exit codes" in result.stdout
     missing = run_cli("import", "a/b", "x.json")
     assert missing.returncode == 2 and "--version" in missing.stderr
+
+
+def test_mapping_decisions_name_targets_gone_or_retyped(catalog: Path, tmp_path: Path) -> None:
+    _filled(catalog)
+    data = json.loads((FIXTURES / "queue-3.0.json").read_text())
+    props = data["components"]["schemas"]["ImageToVideoInput"]["properties"]
+    props["duration"] = {"type": "integer", "minimum": 3, "maximum": 15}
+    del props["end_image_url"]
+    document = tmp_path / "retyped.json"
+    document.write_text(json.dumps(data))
+    report = _import(catalog, document, SECOND)
+    assert report["decisions"] == [
+        "mapping field duration -> duration: type changed: string -> integer",
+        "mapping field end_image -> end_image_url: the target is gone from the new request schema",
+    ]
+    text = run_cli("import", "--check", KEY, str(FIXTURES / "queue-3.0.json"),
+                   "--schemas", str(catalog))  # fmt: skip
+    assert text.returncode == 1 and "breaking" in text.stdout
