@@ -30,9 +30,9 @@ def add_version(
     where = f"/endpoints/{endpoint}/versions"
     edited = _insert(text, node, {version: entry}, path, where)
     if current:
-        spec = _value(_value(_compose(edited, path), "endpoints", path), endpoint, path)
-        value = _value(spec, "current", path)
-        edited = edited[: value.start_mark.index] + f'"{version}"' + edited[value.end_mark.index :]
+        edited = set_scalar(
+            edited, path=path, keys=["endpoints", endpoint, "current"], value=version
+        )
     return _checked(text, edited, path, endpoint, version, entry, current)
 
 
@@ -42,7 +42,17 @@ def add_endpoint(text: str, *, path: str, endpoint: str, spec: dict[str, Any]) -
     edited = _insert(text, node, {endpoint: spec}, path, "/endpoints")
     expected = yaml.safe_load(text)
     expected["endpoints"][endpoint] = spec
-    return _same(edited, expected, path)
+    return same(edited, expected, path)
+
+
+def set_scalar(text: str, *, path: str, keys: list[str], value: str) -> str:
+    """`text` with the scalar at `keys` replaced by the quoted string `value`."""
+    node = _compose(text, path)
+    for key in keys:
+        node = _value(node, key, path)
+    if not isinstance(node, yaml.ScalarNode):
+        raise SchemaError.at(path, keys, "expected a plain value")
+    return text[: node.start_mark.index] + json.dumps(value) + text[node.end_mark.index :]
 
 
 def _compose(text: str, path: str) -> yaml.Node:
@@ -79,10 +89,10 @@ def _checked(
     spec["versions"][version] = entry
     if current:
         spec["current"] = version
-    return _same(edited, expected, path)
+    return same(edited, expected, path)
 
 
-def _same(edited: str, expected: Any, path: str) -> str:
+def same(edited: str, expected: Any, path: str) -> str:
     if yaml.safe_load(edited) != expected:
         raise SchemaError.at(path, [], "could not add the entry without changing other data")
     return edited

@@ -195,12 +195,26 @@ def _edited(plan: Plan, text: str) -> bytes:
         spec = {"current": plan.request.version, "versions": {plan.request.version: entry}}
         plan.scaffold = True
         return manifest.add_endpoint(text, path=path, endpoint=plan.endpoint, spec=spec).encode()
+    _mapping_version(plan)
     data = plan.catalog.providers[plan.provider].manifest.data
     entry = copy.deepcopy(data["endpoints"][plan.endpoint]["versions"][plan.previous.current])
     return manifest.add_version(
         text, path=path, endpoint=plan.endpoint, version=plan.request.version, entry=entry,
         current=plan.request.current,
     ).encode()  # fmt: skip
+
+
+def _mapping_version(plan: Plan) -> None:
+    """The mapping follows the new current version (translations target its `version`)."""
+    mapping = plan.previous.mapping if plan.previous else None
+    if mapping is None or not plan.request.current:
+        return
+    path = plan.request.schemas / mapping.path
+    text = manifest.set_scalar(
+        path.read_text("utf-8"), path=path.as_posix(), keys=["version"], value=plan.request.version
+    )
+    expected = {**mapping.data, "version": plan.request.version}
+    plan.writes[mapping.path] = manifest.same(text, expected, path.as_posix()).encode()
 
 
 def _staged_check(plan: Plan) -> None:

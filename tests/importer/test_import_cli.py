@@ -101,6 +101,7 @@ def test_new_version_changelog_and_verdicts(catalog: Path, tmp_path: Path) -> No
     assert (
         run_cli("generate", "--schemas", str(catalog), "--out", str(tmp_path / "o")).returncode == 0
     )
+    _canonical_reads_the_new_limit(tmp_path / "o")
     verdicts = {
         (2000, "5", SECOND): 0, (2001, "5", SECOND): 1, (2001, "5", FIRST): 0,
         (10, "11", SECOND): 1, (10, "11", FIRST): 0, (None, "10", SECOND): 0,
@@ -211,3 +212,29 @@ def test_mapping_decisions_name_targets_gone_or_retyped(catalog: Path, tmp_path:
     text = run_cli("import", "--check", KEY, str(FIXTURES / "queue-3.0.json"),
                    "--schemas", str(catalog))  # fmt: skip
     assert text.returncode == 1 and "breaking" in text.stdout
+
+
+QUOTE = """
+import json, sys
+from kling_gateways.canonical import quote, translate
+request = {"prompt": "x" * 2300, "start_image": "https://x.test/a.png", "duration": 7}
+verdict = {q.target: q.accepts for q in quote(request)}
+payload, _warnings = translate({**request, "prompt": "ok"}, to=sys.argv[1])
+print(json.dumps({"accepts": verdict[sys.argv[1]], "payload": payload}))
+"""
+
+
+def _canonical_reads_the_new_limit(out: Path) -> None:
+    """The canonical layer of the generated package: a 2300-character prompt is refused by
+    the new version (maxLength 2000 inside an optional-or-null wrapper)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(out)}
+    done = subprocess.run([sys.executable, "-c", QUOTE, KEY], env=env, capture_output=True,
+                          text=True, timeout=120, cwd=out)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["accepts"] is False
+    assert result["payload"]["duration"] == "7" and result["payload"]["prompt"] == "ok"
