@@ -70,7 +70,7 @@ def _import(request: Any, fmt: str) -> int:
     plan = make_plan(request)
     written = apply(plan)
     previous = plan.previous.current_version() if plan.previous else None
-    changes = report.changelog(previous.schemas if previous else {}, plan.doc.schemas)
+    changes = report.changelog(previous.schemas if previous else {}, plan.schemas)
     decisions: list[report.Decision] = []
     drift: list[str] = []
     if not plan.scaffold:
@@ -104,6 +104,7 @@ def _check(key: str, document: str, schemas: Path, operation: str | None, fmt: s
     from codegen.importer import report
     from codegen.importer.document import read_document
     from codegen.importer.fetch import fetch
+    from codegen.importer.plan import carried_kinds
 
     try:
         endpoint = load_catalog(schemas).endpoint(key)
@@ -112,7 +113,8 @@ def _check(key: str, document: str, schemas: Path, operation: str | None, fmt: s
     current = endpoint.current_version()
     keep = current.provenance.data.get("operations") if current.provenance else None
     doc = read_document(fetch(document), keep=keep, operation=operation)
-    changes = report.changelog(current.schemas, doc.schemas)
+    carried = carried_kinds(endpoint, doc)  # a JSON Schema document is the request only
+    changes = report.changelog(current.schemas, {**carried, **doc.schemas})
     result = {
         "endpoint": key,
         "current": endpoint.current,

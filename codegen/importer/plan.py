@@ -14,7 +14,7 @@ from typing import Any
 
 from codegen.catalog import load_catalog
 from codegen.catalog.checks import ID_PATTERN, VERSION_PATTERN
-from codegen.catalog.model import Catalog, Endpoint
+from codegen.catalog.model import Catalog, Endpoint, SourceFile
 from codegen.errors import SchemaError, UsageError
 from codegen.importer import manifest, scaffold
 from codegen.importer.document import Document, read_document
@@ -46,6 +46,12 @@ class Plan:
     previous: Endpoint | None  # the endpoint as it was, None for a new one
     writes: dict[str, bytes] = field(default_factory=dict)  # path below schemas/ -> bytes
     scaffold: bool = False  # manifest or mapping written with TODOs
+    carried: dict[str, SourceFile] = field(default_factory=dict)  # kinds the document lacks
+
+    @property
+    def schemas(self) -> dict[str, SourceFile]:
+        """kind -> schema of the new version: the document's, and those carried over."""
+        return {**self.carried, **self.doc.schemas}
 
     @property
     def provider(self) -> str:
@@ -107,6 +113,9 @@ def _operations(previous: Endpoint | None) -> dict[str, str] | None:
 def _version_files(plan: Plan, today: datetime.date) -> None:
     doc, base = plan.doc, plan.folder
     plan.writes[f"{base}/{doc.filename}"] = doc.published.raw
+    plan.carried = carried_kinds(plan.previous, doc)
+    for kind, source in plan.carried.items():
+        plan.writes[f"{base}/{kind}.json"] = (plan.request.schemas / source.path).read_bytes()
     example = _example(doc)
     if example is not None:
         plan.writes[f"{base}/{EXAMPLE}"] = (json.dumps(example, indent=2) + "\n").encode()
@@ -114,10 +123,23 @@ def _version_files(plan: Plan, today: datetime.date) -> None:
     plan.writes[f"{base}/provenance.yaml"] = text.encode()
 
 
+def carried_kinds(previous: Endpoint | None, doc: Document) -> dict[str, SourceFile]:
+    """A published JSON Schema is the request only: the previous version's other schema
+    files (response, status, callback) stay as they were."""
+    if previous is None or doc.openapi:
+        return {}
+    schemas = previous.current_version().schemas
+    return {
+        kind: source
+        for kind, source in schemas.items()
+        if kind != "request" and source.path.endswith(f"/{kind}.json")
+    }
+
+
 def _provenance(plan: Plan, today: datetime.date, *, with_example: bool) -> dict[str, Any]:
     doc = plan.doc
     data: dict[str, Any] = {
-        "source": doc.published.filename,
+        "source": source_name(doc.published.filename),
         "sha256": doc.source.sha256,
         "captured": today.isoformat(),
         "document_date": None,
@@ -143,6 +165,13 @@ def _provenance(plan: Plan, today: datetime.date, *, with_example: bool) -> dict
                 ),
             }
         )
+    readings += [
+        {"pointer": f"{kind}.json", "text": (
+            f"Carried over unchanged from {plan.previous.current if plan.previous else '-'}: "
+            "the published document is the request schema only."
+        )}
+        for kind in sorted(plan.carried)
+    ]  # fmt: skip
     data["readings"] = readings
     return data
 
@@ -160,6 +189,11 @@ def _example(doc: Document) -> dict[str, Any] | None:
             found[name] = value
     valid = jsonschema.Draft202012Validator(schema).is_valid(found)
     return found if found and valid else None
+
+
+def source_name(filename: str) -> str:
+    """The published file's name as provenance `source` holds it (no folder separators)."""
+    return filename.replace("/", "_").replace("\\", "_") or "document"
 
 
 def _manifest(plan: Plan) -> None:

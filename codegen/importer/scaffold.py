@@ -85,7 +85,7 @@ def _auth(data: Mapping[str, Any], provider: str) -> dict[str, Any]:
 
 def lifecycle(doc: Document) -> dict[str, Any]:
     ops = doc.operations
-    submit = ops.get("request", "POST TODO").split(" ", 1)
+    submit = ops.get("request", "POST TODO: the submit call's path below base_url").split(" ", 1)
     found: dict[str, Any] = {"kind": "sync", "submit": _call(submit)}
     status = ops.get("status") or (
         ops["response"] if ops.get("response", "").startswith("GET") else None
