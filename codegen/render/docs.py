@@ -118,6 +118,8 @@ def _endpoint_context(ctx: Context, provider: Provider, endpoint: Endpoint) -> d
 def fenced(data: Any) -> str:
     """A ```json block holding `data`, fenced so no content can close it early."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
+    # the same JSON data, with no markup a renderer that ignores the fence could act on
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     longest = max((len(run) for run in text.split("\n") if run and set(run) == {"`"}), default=0)
     run = 0
     for char in text:
