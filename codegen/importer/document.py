@@ -10,7 +10,7 @@ from typing import Any
 
 from codegen.catalog import openapi
 from codegen.catalog.model import SourceFile
-from codegen.errors import SchemaError
+from codegen.errors import SchemaError, pointer
 from codegen.importer.fetch import Published
 
 _PARAM = re.compile(r"\{[^}/]+\}")
@@ -121,8 +121,6 @@ def _callback(source: SourceFile) -> str | None:
 
 
 def _bodies(item: Any, where: list[str]) -> list[str]:
-    from codegen.errors import pointer
-
     found = []
     for method in openapi.METHODS:
         body = (item.get(method) or {}).get("requestBody") if isinstance(item, dict) else None

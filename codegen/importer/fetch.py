@@ -23,7 +23,12 @@ class Published:
 
     @property
     def is_json(self) -> bool:
-        return self.filename.endswith(".json") or self.raw.lstrip()[:1] in (b"{", b"[")
+        return looks_like_json(self.filename, self.raw)
+
+
+def looks_like_json(filename: str, raw: bytes) -> bool:
+    """JSON by name, or by its first character; anything else is read as YAML."""
+    return filename.endswith(".json") or raw.lstrip()[:1] in (b"{", b"[")
 
 
 def is_url(document: str) -> bool:
@@ -39,7 +44,7 @@ def fetch(document: str) -> Published:
     else:
         raw = _read(Path(document))
         filename, url = Path(document).name, None
-    suffix = ".json" if filename.endswith(".json") or raw.lstrip()[:1] == b"{" else ".yaml"
+    suffix = ".json" if looks_like_json(filename, raw) else ".yaml"
     return Published(document, filename, raw, url, parse_bytes(document, suffix, raw))
 
 
