@@ -29,6 +29,17 @@ class SourceFile:
         )
         return ptr if best is None else best[1] + ptr[len(best[0]) :]
 
+    def inside(self, file_ptr: str) -> str | None:
+        """The pointer into `data` for a pointer into the file on disk (None: not in it)."""
+        if not self.origin:
+            return file_ptr
+        best = max(
+            (p for p in self.origin if file_ptr == p[1] or file_ptr.startswith(p[1] + "/")),
+            key=lambda pair: len(pair[1]),
+            default=None,
+        )
+        return None if best is None else best[0] + file_ptr[len(best[1]) :]
+
 
 @dataclass(frozen=True)
 class Version:

@@ -104,13 +104,17 @@ def _schema(side: Side, kind: str) -> Node | None:
     return None if source is None else root_node(normalize_schema(source).validator)
 
 
-def _readings(side: Side, file: str) -> list[tuple[str, str]]:
-    provenance = side.endpoint.current_version().provenance
+def _readings(side: Side, kind: str) -> list[tuple[str, str]]:
+    """Readings on the `kind` schema: on its file, or on its place in a published document."""
+    version = side.endpoint.current_version()
+    source, provenance = version.schemas.get(kind), version.provenance
+    file = source.path.rsplit("/", 1)[-1] if source else f"{kind}.json"
     found = []
     for reading in (provenance.data.get("readings") or []) if provenance else []:
         where, _, ptr = str(reading.get("pointer", "")).partition("#")
-        if where == file:
-            found.append((ptr, " ".join(str(reading.get("text", "")).split())))
+        inside = source.inside(ptr) if source and where == file else None
+        if inside is not None:
+            found.append((inside, " ".join(str(reading.get("text", "")).split())))
     return found
 
 
@@ -121,7 +125,7 @@ def _target(side: Side) -> Target:
         key=side.key,
         body=body,
         prefix=prefix,
-        readings=_readings(side, "request.json"),
+        readings=_readings(side, "request"),
         price=price_text(side.pricing),
         defaults=request.get("defaults") or {},
         fields=request.get("fields") or {},

@@ -65,6 +65,11 @@ def test_filled_scaffold_generates_validates_and_shows_limits(
     example = catalog / NEW / "image-to-video" / FIRST / "examples" / "request-document.json"
     ok = run_cli("validate", KEY, str(example), "--schemas", str(catalog))
     assert ok.returncode == 0, ok.stdout + ok.stderr
+    provenance = catalog / NEW / "image-to-video" / FIRST / "provenance.yaml"
+    data = yaml.safe_load(provenance.read_text())
+    where = "openapi.json#/components/schemas/ImageToVideoInput/properties/prompt"
+    data["readings"].append({"pointer": where, "text": "Prose says prompt or multi_prompt."})
+    provenance.write_text(yaml.safe_dump(data))
     drift = run_cli("drift", "--schemas", str(catalog), "--format", "json")
     assert drift.returncode in (0, 1), drift.stderr
     cells = {name: entry["providers"][KEY] for name, entry in json.loads(drift.stdout)["fields"].items()
@@ -72,6 +77,7 @@ def test_filled_scaffold_generates_validates_and_shows_limits(
     # limits inside optional-or-null wrappers are the field's limits; null is "may be null"
     assert cells["prompt"]["length"]["maxLength"] == 2500, cells["prompt"]
     assert cells["prompt"]["type"] == "null|string"
+    assert any("prompt or multi_prompt" in r for r in cells["prompt"]["readings"]), cells["prompt"]
     assert cells["elements.reference_images"]["items"] == {"minItems": 1, "maxItems": 3}
     assert cells["multi_prompt"]["items"]["maxItems"] == 6
     assert cells["cfg_scale"]["range"] == {"minimum": 0, "maximum": 1}, cells["cfg_scale"]
