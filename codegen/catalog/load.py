@@ -217,6 +217,9 @@ def _published(
     if len(found) > 1:
         loader.add((loader.rel(folder), "", "more than one OpenAPI document: keep one"))
     document = loader.read(found[0]) if found else None
+    if not found and provenance is not None and "operations" in provenance.data:
+        message = "names schemas of an OpenAPI document, and this folder has none"
+        loader.add((provenance.path, "/operations", message))
     if document is None:
         return {}
     if not openapi.is_openapi(document.data):

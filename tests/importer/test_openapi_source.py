@@ -165,3 +165,19 @@ def test_a_json_schema_version_imports_byte_for_byte(tmp_path: Path) -> None:
     verdict = run_cli("validate", endpoint.key, str(payload), "--version", "2099-01-01",
                       "--schemas", str(root))  # fmt: skip
     assert verdict.returncode == 0, verdict.stdout
+
+
+def test_operations_without_a_document_are_refused(tmp_path: Path) -> None:
+    provenance = (
+        "source: openapi.json\nsha256: '" + "0" * 64 + "'\ncaptured: '2026-01-01'\n"
+        "document_date: null\nurl: null\noperations: {request: POST /run}\nreadings: []\n"
+    )
+    root = _version(tmp_path, _doc({"Input": {"type": "object"}}).data, provenance)
+    folder = root / "gate" / "t2v" / "2026-01-01"
+    (folder / "openapi.json").rename(folder / "request.json")
+    (folder / "request.json").write_text('{"type": "object"}')
+    with pytest.raises(SchemaError) as caught:
+        load_catalog(root)
+    assert [(Path(f).name, p) for f, p, _m in caught.value.problems] == [
+        ("provenance.yaml", "/operations")
+    ]
