@@ -1,4 +1,8 @@
-"""`kling-codegen drift [--format text|json|markdown] [--baseline FILE] [--update-baseline]`."""
+"""`kling-codegen drift [--format text|json|markdown|html] [--baseline FILE] [--update-baseline]`.
+
+`--format html` prints the self-contained heat map (the page `generate` writes as
+generated/docs/drift.html); the exit code follows the baseline as in every format.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import click
 from codegen.commands.options import schemas_option
 from codegen.errors import InputError
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("text", "json", "markdown", "html")
 
 
 @click.command("drift")
@@ -79,6 +83,10 @@ def _render(fmt: str, report: dict[str, Any], result: Any, name: str) -> str:
     if fmt == "json":
         data = {**report, "baseline": _baseline_json(result, name)}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "html":
+        from codegen.drift.html import render_html
+
+        return render_html(report)
     if fmt == "markdown":
         from codegen.drift.markdown import render_markdown
 
