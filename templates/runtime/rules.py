@@ -221,12 +221,12 @@ def _sum(rule: Mapping[str, Any], data: Mapping[str, Any], root: Mapping[str, An
     if target in data:
         if data[target] == total:
             return []
-        text = str(rule["message"]).format(sum=total, total=data[target])
+        text = _fill(rule["message"], sum=total, total=data[target])
         return [(f"/{target}", text)]
     limits = (root.get("properties") or {}).get(target) or {}
     low, high = limits.get("minimum"), limits.get("maximum")
     if (low is not None and total < low) or (high is not None and total > high):
-        text = str(rule["range"]).format(sum=total, minimum=low, maximum=high)
+        text = _fill(rule["range"], sum=total, minimum=low, maximum=high)
         return [(f"/{rule['items']}", text)]
     return []
 
@@ -243,9 +243,17 @@ def _references(rule: Mapping[str, Any], data: Mapping[str, Any]) -> list[Found]
             for match in pattern.finditer(text):
                 n = int(match.group(1))
                 if not 1 <= n <= count:
-                    message = str(rule["message"]).format(n=n, count=count, ref=match.group(0))
+                    message = _fill(rule["message"], n=n, count=count, ref=match.group(0))
                     found.append((pointer, message))
     return found
+
+
+def _fill(template: Any, **values: Any) -> str:
+    """The message with its {placeholders} filled; any other brace stays as written."""
+    text = str(template)
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
 
 
 def check(root: Mapping[str, Any], data: Any) -> list[Found]:

@@ -221,3 +221,40 @@ def test_the_validate_cli_and_the_validators_say_it_in_words(tmp_path: Path) -> 
     assert printed == issues and any(
         "give `prompt` or `multi_prompt`, not both" in i for i in issues
     )
+
+
+def test_a_malformed_rule_is_a_catalog_error_with_file_and_pointer(tmp_path: Path) -> None:
+    import shutil
+
+    from codegen.errors import SchemaError
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, schemas)
+    path = schemas / "canonical" / "image-to-video" / "request.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["x-rules"][0]["equals"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(SchemaError) as caught:
+        load_catalog(schemas)
+    assert "canonical/image-to-video/request.json#/x-rules/0" in str(caught.value)
+    done = subprocess.run(
+        [str(KLING), "generate", "--schemas", str(schemas), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_rule_messages_are_data_not_format_strings() -> None:
+    hostile = "<script>{__class__} {sum.__class__} {total}{"
+    root = {
+        "properties": {"duration": {"minimum": 3, "maximum": 15}},
+        "x-rules": [
+            {"rule": "sum", "items": "shots", "of": "d", "equals": "duration"}
+            | {"message": hostile, "each": "each", "range": "range"}
+        ],
+    }
+    found = RULES.check(root, {"duration": 5, "shots": [{"d": 4}, {"d": 4}]})
+    assert found == [("/duration", "<script>{__class__} {sum.__class__} 5{")]
