@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.drift.compare import KINDS
-from codegen.drift.facts import RANGE_KEYS, show, show_limits, show_range
+from codegen.drift.facts import RANGE_KEYS, show, show_range
 from codegen.drift.pricing import PRICE_FIELD
 from codegen.errors import InputError
 
@@ -135,14 +135,22 @@ def show_value(value: Any, kind: str = "") -> str:
         return "none"
     if isinstance(value, dict) and value and set(value) <= set(RANGE_KEYS):
         return show_range(value)
-    for low, high, noun in (("minItems", "maxItems", " items"), ("minLength", "maxLength", "")):
+    for low, high, noun in (("minItems", "maxItems", "items"), ("minLength", "maxLength", "chars")):
         if isinstance(value, dict) and value and set(value) <= {low, high}:
-            return show_limits(value, low, high) + noun
+            return _limits(value, low, high, noun)
     if isinstance(value, dict) and "policy" in value:
         only = ", ".join(show(v) for v in value.get("only") or [])
         path = f" {value['path']}" if value.get("path") else ""
         return f"absent ({value['policy']}{path}{' only ' + only if only else ''})"
     return value if isinstance(value, str) and kind != "default" else show(value)
+
+
+def _limits(value: Mapping[str, Any], low: str, high: str, noun: str) -> str:
+    if low not in value:
+        return f"at most {value[high]} {noun}"
+    if high not in value:
+        return f"at least {value[low]} {noun}"
+    return f"{value[low]}..{value[high]} {noun}"
 
 
 def describe(entry: Mapping[str, Any]) -> str:

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from codegen.drift import baseline as bl
@@ -48,41 +49,57 @@ def _gate(schemas: Path) -> tuple[int, str]:
     return result.return_value, result.output
 
 
-def test_a_raised_maximum_fails_naming_field_provider_old_and_new(schemas_copy: Path) -> None:
-    edit_json(schemas_copy, RUNCOMFY_REQUEST, lambda d: _set(d, "cfg_scale", maximum=2))
+@pytest.mark.parametrize(
+    ("file", "name", "change", "expected"),
+    [
+        (
+            RUNCOMFY_REQUEST,
+            "cfg_scale",
+            {"maximum": 2},
+            f"new drift not in {{baseline}}: cfg_scale: range of {RUNCOMFY} "
+            "was 0..1 (as canonical), now 0..2",
+        ),
+        (
+            RUNCOMFY_REQUEST,
+            "duration",
+            {"default": 8},
+            f"changed drift, not as in {{baseline}}: duration: default of {RUNCOMFY} "
+            "was 10, now 8 (canonical: 5)",
+        ),
+        (
+            RUNCOMFY_REQUEST,
+            "duration",
+            {"default": 5},
+            f"drift no longer found: duration: default of {RUNCOMFY} was 10, now 5 (as canonical)",
+        ),
+        (
+            RUNCOMFY_REQUEST,
+            "multi_prompt",
+            {"maxItems": 3},
+            f"multi_prompt: items of {RUNCOMFY} was at most 20 items, now at most 3 items",
+        ),
+        (
+            RUNCOMFY_REQUEST,
+            "shot_type",
+            {"enum": ["customize", "cut"]},
+            f'shot_type: enum of {RUNCOMFY} was ["customize"], now ["customize", "cut"]',
+        ),
+        (
+            RUNFLOW_REQUEST,
+            "duration",
+            {"enum": [str(n) for n in range(3, 11)]},
+            "duration: range of runflow/image-to-video was 3..15 (as canonical), now 3..10",
+        ),
+    ],
+)
+def test_a_changed_value_fails_naming_field_provider_old_and_new(
+    schemas_copy: Path, file: str, name: str, change: dict[str, Any], expected: str
+) -> None:
+    edit_json(schemas_copy, file, lambda d: _set(d, name, **change))
     code, output = _gate(schemas_copy)
     assert code == 1
-    assert f"cfg_scale: range of {RUNCOMFY} was 0..1 (as canonical), now 0..2" in output
-
-
-def test_a_changed_default_fails_naming_old_and_new(schemas_copy: Path) -> None:
-    edit_json(schemas_copy, RUNCOMFY_REQUEST, lambda d: _set(d, "duration", default=8))
-    code, output = _gate(schemas_copy)
-    assert code == 1
-    assert f"changed drift, not as in {schemas_copy.as_posix()}/drift-baseline.json" in output
-    assert f"duration: default of {RUNCOMFY} was 10, now 8 (canonical: 5)" in output
-
-
-def test_a_default_that_comes_back_to_canonical_is_named_too(schemas_copy: Path) -> None:
-    edit_json(schemas_copy, RUNCOMFY_REQUEST, lambda d: _set(d, "duration", default=5))
-    code, output = _gate(schemas_copy)
-    assert code == 1
-    assert f"duration: default of {RUNCOMFY} was 10, now 5 (as canonical)" in output
-
-
-def test_a_changed_item_limit_fails(schemas_copy: Path) -> None:
-    edit_json(schemas_copy, RUNCOMFY_REQUEST, lambda d: _set(d, "multi_prompt", maxItems=6))
-    code, output = _gate(schemas_copy)
-    assert code == 1
-    assert f"multi_prompt: items of {RUNCOMFY} was 0..20 items, now 0..6 items" in output
-
-
-def test_a_changed_enum_fails(schemas_copy: Path) -> None:
-    shorter = [str(n) for n in range(3, 11)]
-    edit_json(schemas_copy, RUNFLOW_REQUEST, lambda d: _set(d, "duration", enum=shorter))
-    code, output = _gate(schemas_copy)
-    assert code == 1
-    assert "duration: range of runflow/image-to-video was 3..15 (as canonical), now 3..10" in output
+    baseline = f"{schemas_copy.as_posix()}/{bl.BASELINE_NAME}"
+    assert expected.replace("{baseline}", baseline) in output, output[-1500:]
 
 
 def test_update_baseline_prints_what_it_changed(schemas_copy: Path) -> None:
