@@ -105,13 +105,9 @@ def _table(report: Mapping[str, Any], endpoint: str, keys: list[str]) -> list[st
 def _row(name: str, entry: Mapping[str, Any], endpoint: str, keys: list[str]) -> str:
     reference = entry["canonical"].get(endpoint) or {}
     cells = {k: entry["providers"][k] for k in keys if k in entry["providers"]}
-    canon = _td(
-        "canonical",
-        CANONICAL,
-        lines({**reference, "supported": True, "name": name} if reference else None),
-        [],
-        "the reference every provider is compared with",
-    )
+    # the row header names the field: the canonical cell shows its values only
+    values = lines({**reference, "supported": True, "name": name})[1:] if reference else ["-"]
+    canon = _td("canonical", CANONICAL, values, [], "the reference every provider is compared with")
     drift = endpoint_drift(entry, endpoint)
     tds = [canon] + [_provider_td(name, k, cells, reference, drift) for k in keys]
     return f"<tr><th>{escape(name)}</th>{''.join(tds)}</tr>"
