@@ -26,6 +26,7 @@ from kling_gateways._runtime import mapping as _mapping
 from kling_gateways._runtime import quote as _quote
 from kling_gateways._runtime import rules as _rules
 from kling_gateways._runtime.mapping import TranslationError, describe
+from kling_gateways._runtime.model import SchemaChecked
 from kling_gateways._runtime.validation import SchemaValidator
 
 from . import _mappings, image_to_video, image_to_video_result, text_to_video, text_to_video_result
@@ -111,7 +112,10 @@ def canonical_request(request: Any, *, endpoint: str) -> dict[str, Any]:
 
 def _schema(endpoint: str) -> SchemaValidator:
     """The canonical request schema (with its `x-rules`: shot durations, element references)."""
-    schema: SchemaValidator = getattr(REQUEST_MODELS[endpoint], "__kling_schema__")
+    model = REQUEST_MODELS[endpoint]
+    schema = model.__kling_schema__ if issubclass(model, SchemaChecked) else None
+    if schema is None:
+        raise TranslationError("(endpoint)", f"no canonical schema for {endpoint!r}")
     return schema
 
 
