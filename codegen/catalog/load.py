@@ -11,7 +11,7 @@ from codegen.catalog.model import SCHEMA_KINDS, Catalog, Endpoint, Provider, Sou
 from codegen.errors import SchemaError
 
 RESERVED = {"meta", "canonical"}
-META_NAMES = ("manifest", "mapping", "provenance")
+META_NAMES = ("manifest", "mapping", "provenance", "canonical")
 
 
 class _Loader:
@@ -41,7 +41,7 @@ def load_catalog(root: Path) -> Catalog:
         raise SchemaError([(str(root), "", "schemas folder not found")])
     loader = _Loader(root)
     meta = _load_meta(loader)
-    canonical = _load_canonical(loader)
+    canonical = _load_canonical(loader, meta.get("canonical"))
     providers = _load_providers(loader, meta)
     if loader.problems:
         raise SchemaError([(_display(root, f), ptr, msg) for f, ptr, msg in loader.problems])
@@ -69,12 +69,14 @@ def _load_meta(loader: _Loader) -> dict[str, SourceFile]:
     return found
 
 
-def _load_canonical(loader: _Loader) -> dict[str, dict[str, SourceFile]]:
+def _load_canonical(loader: _Loader, meta: SourceFile | None) -> dict[str, dict[str, SourceFile]]:
     canonical: dict[str, dict[str, SourceFile]] = {}
     for folder in _subdirs(loader.root / "canonical"):
         loader.add(checks.name_problem(loader.rel(folder), folder.name, what="endpoint"))
         files = {p.stem: loader.read(p) for p in sorted(folder.glob("*.json"))}
         canonical[folder.name] = _checked_schemas(loader, files)
+        for source in canonical[folder.name].values():  # x-rules: schemas/meta/canonical
+            loader.problems.extend(checks.against_meta(source, meta))
     return canonical
 
 

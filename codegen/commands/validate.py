@@ -86,10 +86,22 @@ def _issues(source: Any, payload: Any) -> list[tuple[str, str]]:
 
     from codegen.errors import pointer
     from codegen.normalize import normalize_schema
+    from codegen.render.canonical_doc import runtime_module
 
-    validator = jsonschema_rs.validator_for(normalize_schema(source).validator)
-    found = {(pointer(e.instance_path), e.message) for e in validator.iter_errors(payload)}
+    rules = runtime_module("rules")  # the words the generated validators use, too
+    schema = normalize_schema(source).validator
+    validator = jsonschema_rs.validator_for(schema)
+    found = {
+        (pointer(e.instance_path), _message(rules, schema, e))
+        for e in validator.iter_errors(payload)
+    }
+    found |= set(rules.check(schema, payload))
     return sorted(found)
+
+
+def _message(rules: Any, schema: Any, error: Any) -> str:
+    words = rules.explain(schema, list(error.schema_path), error.instance)
+    return str(words or error.message)
 
 
 def _report(

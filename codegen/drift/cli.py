@@ -1,4 +1,8 @@
-"""`kling-codegen drift [--format text|json|markdown] [--baseline FILE] [--update-baseline]`."""
+"""`kling-codegen drift [--format text|json|markdown|html] [--baseline FILE] [--update-baseline]`.
+
+`--format html` prints the self-contained heat map (the page `generate` writes as
+generated/docs/drift.html); the exit code follows the baseline as in every format.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import click
 from codegen.commands.options import schemas_option
 from codegen.errors import InputError
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("text", "json", "markdown", "html")
 
 
 @click.command("drift")
@@ -29,15 +33,16 @@ def drift(*, fmt: str, baseline_file: Path | None, update_baseline: bool, schema
     """Cross-provider matrix per canonical field; exit 1 on drift the baseline does not list."""
     from codegen.catalog import load_catalog
     from codegen.drift import baseline
-    from codegen.drift.report import analyze, drift_items
+    from codegen.drift.report import analyze
+    from codegen.drift.values import recorded
 
     report = analyze(load_catalog(schemas))
-    items = drift_items(report)
+    found = recorded(report)
     path = baseline_file or schemas / baseline.BASELINE_NAME
     if update_baseline:
-        return _update(path, items)
+        return _update(path, found)
     listed = _listed(path, explicit=baseline_file is not None)
-    result = baseline.compare(items, listed if listed is not None else [])
+    result = baseline.compare(found, listed if listed is not None else [])
     click.echo(
         _render(fmt, report, result, path.as_posix() if listed is not None else "(none)"), nl=False
     )
@@ -54,15 +59,23 @@ def _listed(path: Path, *, explicit: bool) -> list[dict[str, Any]] | None:
     return None
 
 
-def _update(path: Path, items: list[dict[str, Any]]) -> int:
+def _update(path: Path, found: list[dict[str, Any]]) -> int:
+    """Rewrite the baseline; say which entries were added, removed or changed."""
     from codegen.drift import baseline
 
-    text = baseline.dumps(items)
+    before = baseline.load(path) if path.is_file() else []
+    result = baseline.compare(found, before)
+    text = baseline.dumps(found)
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot write the drift baseline: {exc}") from exc
-    click.echo(f"wrote {len(baseline.entries(items))} drift entries to {path.as_posix()}")
+    for line in baseline.changes(result):
+        click.echo(line)
+    counts = f"{len(result.new)} added, {len(result.stale)} removed, {len(result.changed)} changed"
+    click.echo(
+        f"wrote {len(baseline.entries(found))} drift entries to {path.as_posix()} ({counts})"
+    )
     return 0
 
 
@@ -70,6 +83,10 @@ def _render(fmt: str, report: dict[str, Any], result: Any, name: str) -> str:
     if fmt == "json":
         data = {**report, "baseline": _baseline_json(result, name)}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "html":
+        from codegen.drift.html import render_html
+
+        return render_html(report)
     if fmt == "markdown":
         from codegen.drift.markdown import render_markdown
 
@@ -80,4 +97,10 @@ def _render(fmt: str, report: dict[str, Any], result: Any, name: str) -> str:
 
 
 def _baseline_json(result: Any, name: str) -> dict[str, Any]:
-    return {"file": name, "known": result.known, "new": result.new, "stale": result.stale}
+    return {
+        "file": name,
+        "known": result.known,
+        "new": result.new,
+        "stale": result.stale,
+        "changed": result.changed,
+    }

@@ -50,6 +50,8 @@ def node_facts(node: Node, conversions: Sequence[str] = ()) -> dict[str, Any]:
     facts.update(_limits(schema, facts["type"]))
     if "default" in schema:
         facts["default"] = to_canonical(schema["default"], conversions)
+        if facts["default"] != schema["default"]:
+            facts["wire_default"] = schema["default"]
     return facts
 
 

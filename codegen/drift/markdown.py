@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from codegen.drift.baseline import HINT, Comparison, describe
+from codegen.drift.baseline import HINT, Comparison, counts, explain
 from codegen.drift.compare import KINDS
 from codegen.drift.pricing import PRICE_FIELD
 from codegen.drift.view import (
@@ -126,10 +126,8 @@ def _prices(report: Mapping[str, Any], endpoint: str) -> list[str]:
 
 
 def _baseline(result: Comparison, baseline: str) -> list[str]:
-    counts = f"{result.known} known, {len(result.new)} new, {len(result.stale)} stale"
-    lines = ["## Baseline", "", f"{md(baseline)}: {counts}.", ""]
-    lines += [f"- new (not in the baseline): {md(describe(e))}" for e in result.new]
-    lines += [f"- stale (no longer found): {md(describe(e))}" for e in result.stale]
+    lines = ["## Baseline", "", f"{md(baseline)}: {counts(result)}.", ""]
+    lines += [f"- {md(line)}" for line in explain(result, baseline=baseline) if line != HINT]
     if not result.clean:
         lines += ["", md(HINT)]
     return lines

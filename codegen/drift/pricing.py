@@ -48,13 +48,13 @@ def price_drift(endpoint: str, cells: Mapping[str, Mapping[str, Any]]) -> list[d
     figures = {k: tuple(sorted({r["per_second"] for r in c["rates"]})) for k, c in priced.items()}
     if len(set(figures.values())) > 1:
         found.append(_item(endpoint, "range", sorted(priced), _detail(priced)))
-    conditions = {k: tuple(sorted(_conditions(c))) for k, c in priced.items()}
-    if len(set(conditions.values())) > 1:
+    terms = {k: tuple(sorted(conditions(c))) for k, c in priced.items()}
+    if len(set(terms.values())) > 1:
         found.append(_item(endpoint, "semantics", sorted(priced), _detail(priced)))
     return found
 
 
-def _conditions(cell: Mapping[str, Any]) -> set[str]:
+def conditions(cell: Mapping[str, Any]) -> set[str]:
     return {f"{k}={_flag(v)}" for r in cell["rates"] for k, v in r.items() if k != "per_second"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from codegen.drift.baseline import Comparison, explain, key
+from codegen.drift.baseline import Comparison, counts, explain, flagged
 from codegen.drift.compare import KINDS
 from codegen.drift.pricing import PRICE_FIELD
 from codegen.drift.view import (
@@ -21,7 +21,7 @@ from codegen.drift.view import (
 def render_text(
     report: Mapping[str, Any], *, result: Comparison | None = None, baseline: str = ""
 ) -> str:
-    new = {key(i) for i in (result.new if result else [])}
+    new = flagged(result)
     lines = ["Drift between providers (current schema versions; values in canonical terms)", ""]
     for endpoint, sides in report["endpoints"].items():
         versions = ", ".join(f"{k} {s['version']}" for k, s in sides.items())
@@ -50,7 +50,7 @@ def _field(
 
 
 def _item_line(field: str, item: Mapping[str, Any], new: set[Any]) -> str:
-    mark = "NEW " if key({"field": field, **item}) in new else ""
+    mark = "NEW " if any((field, item["kind"], p) in new for p in item["providers"]) else ""
     return f"  ! {mark}{item['kind']}: {provider_list(item)} -- {item['detail']}"
 
 
@@ -69,12 +69,12 @@ def _prices(pricing: Mapping[str, Any], endpoint: str, new: set[Any]) -> list[st
 
 
 def _summary(report: Mapping[str, Any], result: Comparison | None, baseline: str) -> list[str]:
-    counts = report["summary"]["by_kind"]
-    kinds = ", ".join(f"{k} {counts[k]}" for k in KINDS if counts.get(k))
+    by_kind = report["summary"]["by_kind"]
+    kinds = ", ".join(f"{k} {by_kind[k]}" for k in KINDS if by_kind.get(k))
     total, fields = report["summary"]["drift"], report["summary"]["fields"]
     lines = [f"Summary: {total} drift items over {fields} fields ({kinds})"]
     if result is None:
         return [*lines, "no baseline: every item counts as new"]
-    counts_text = f"{result.known} known, {len(result.new)} new, {len(result.stale)} stale"
+    counts_text = counts(result)
     lines.append(f"baseline {baseline}: {counts_text}")
     return lines + explain(result, baseline=baseline)

@@ -16,11 +16,16 @@ from codegen.catalog import Catalog, Endpoint
 from codegen.render.env import TEMPLATES, render
 
 
-@functools.cache
 def mapping_runtime() -> ModuleType:
     """templates/runtime/mapping.py, loaded by path (it is stdlib-only by design)."""
-    path = TEMPLATES / "runtime" / "mapping.py"
-    spec = importlib.util.spec_from_file_location("kling_codegen_mapping_runtime", path)
+    return runtime_module("mapping")
+
+
+@functools.cache
+def runtime_module(name: str) -> ModuleType:
+    """templates/runtime/<name>.py, loaded by path (for the stdlib-only modules)."""
+    path = TEMPLATES / "runtime" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"kling_codegen_{name}_runtime", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there

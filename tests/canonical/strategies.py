@@ -1,7 +1,12 @@
-"""Hypothesis strategies for canonical requests (valid against schemas/canonical/)."""
+"""Hypothesis strategies for canonical requests (valid against schemas/canonical/).
+
+Valid includes the canonical cross-field rules (the schemas' `x-rules`): shot durations
+given for every shot or none, adding up to `duration`; `@ElementN` naming an element.
+"""
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any
 
@@ -16,7 +21,7 @@ URLS = st.builds(
 PROMPTS = st.one_of(TEXT, st.builds("{} @Element{} {}".format, TEXT, st.integers(1, 3), TEXT))
 
 
-def shots(*, min_duration: int = 1) -> st.SearchStrategy[dict[str, Any]]:
+def shots(*, min_duration: int = 3) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
         {"prompt": PROMPTS}, optional={"duration": st.integers(min_duration, 15)}
     )
@@ -42,7 +47,7 @@ def requests(
     max_elements: int = 4,
     element_voice: bool = True,
     max_refs: int = 4,
-    min_shot: int = 1,
+    min_shot: int = 3,
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Canonical requests for `endpoint`, optionally limited to what a provider can express."""
     optional: dict[str, Any] = {
@@ -67,4 +72,33 @@ def requests(
     )
     either = st.one_of(text, shots_only) if multi_prompt else text
     base = st.fixed_dictionaries(required, optional=optional)
-    return st.builds(lambda a, b: {**a, **b}, base, either)
+    return st.builds(lambda a, b: consistent({**a, **b}), base, either)
+
+
+def consistent(request: dict[str, Any]) -> dict[str, Any]:
+    """Make a drawn request follow the cross-field rules, keeping as much of it as fits."""
+    found = dict(request)
+    shots_ = [dict(s) for s in found.get("multi_prompt") or []]
+    if any("duration" in shot for shot in shots_):
+        for shot in shots_:
+            shot.setdefault("duration", 3)
+        while len(shots_) > 1 and sum(shot["duration"] for shot in shots_) > 15:
+            shots_.pop()
+        if "duration" in found:
+            found["duration"] = sum(shot["duration"] for shot in shots_)
+    if shots_:
+        found["multi_prompt"] = shots_
+    count = len(found.get("elements") or [])
+    for holder in [found, *shots_]:
+        if "prompt" in holder:
+            holder["prompt"] = _references(holder["prompt"], count)
+    return found
+
+
+def _references(text: str, count: int) -> str:
+    """Point every @ElementN at an element that exists (or drop it when there are none)."""
+    if count == 0:
+        return re.sub(r"@Element[0-9]+", "the subject", text)
+    return re.sub(
+        r"@Element([0-9]+)", lambda m: f"@Element{(int(m.group(1)) - 1) % count + 1}", text
+    )

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import canonical_validator, load_mappings, provider_validator
+from .conftest import canonical_validator, load_mappings, load_runtime, provider_validator
 from .strategies import requests
 
 SETTINGS = settings(
@@ -118,7 +118,9 @@ def test_every_valid_request_is_translated_or_refused_for_a_reason(
     endpoint: str, data: st.DataObject, runtime: ModuleType, translate: Callable[..., Any]
 ) -> None:
     request = data.draw(requests(endpoint))
-    assert not list(canonical_validator(endpoint).iter_errors(request))
+    validator = canonical_validator(endpoint)
+    assert not list(validator.iter_errors(request))
+    assert not load_runtime("rules").check(validator.schema, request)  # the x-rules hold
     for key in (k for k in TARGETS if MAPPINGS[k]["canonical"] == endpoint):
         assert _outcome(request, key, runtime, translate) in {"valid", "refused", "rejected"}
 

@@ -1,7 +1,8 @@
-"""Contract: the committed baseline lists exactly the drift the catalog has.
+"""Contract: the committed baseline lists exactly the drift the catalog has, with its values.
 
-A schema change that introduces drift the baseline does not list, or removes drift it
-lists, fails here with a message naming the field, the providers and the kind.
+A schema change that introduces drift the baseline does not list, removes drift it lists,
+or changes a recorded value (range, default, enum, limit) fails here with a message naming
+the field, the kind, the provider endpoint, the old and the new value.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from codegen.catalog import load_catalog
-from codegen.drift import analyze, drift_items
+from codegen.drift import analyze
 from codegen.drift import baseline as bl
 from codegen.drift.cli import drift
+from codegen.drift.values import recorded
 from codegen.errors import InputError
 
 from .conftest import SCHEMAS, edit_json
@@ -27,8 +29,8 @@ RUNFLOW_I2V = "runflow/image-to-video/2026-04-06/request.json"
 
 def check(schemas: Path) -> list[str]:
     """What the contract test says about a catalog and the baseline inside it."""
-    items = drift_items(analyze(load_catalog(schemas)))
-    result = bl.compare(items, bl.load(schemas / bl.BASELINE_NAME))
+    found = recorded(analyze(load_catalog(schemas)))
+    result = bl.compare(found, bl.load(schemas / bl.BASELINE_NAME))
     return bl.explain(result, baseline=bl.BASELINE_NAME)
 
 
@@ -37,8 +39,8 @@ def test_committed_baseline_matches_the_catalog() -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_committed_baseline_is_stable_and_sorted(items: list[dict[str, Any]]) -> None:
-    assert BASELINE.read_text(encoding="utf-8") == bl.dumps(items)
+def test_committed_baseline_is_stable_and_sorted(report: dict[str, Any]) -> None:
+    assert BASELINE.read_text(encoding="utf-8") == bl.dumps(recorded(report))
     keys = [bl.key(e) for e in bl.load(BASELINE)]
     assert keys == sorted(set(keys))
 
@@ -51,12 +53,10 @@ def test_new_drift_names_field_providers_and_kind(schemas_copy: Path) -> None:
     edit_json(schemas_copy, RUNWARE_I2V, _narrow_runware_duration)
     problems = check(schemas_copy)
     new = [p for p in problems if p.startswith("new drift")]
-    assert len(new) == 1, problems
-    assert new[0].startswith(
-        "new drift not in drift-baseline.json: duration: range drift between "
-        "runcomfy/image-to-video, runflow/image-to-video, runware/image-to-video"
-    )
-    assert "runware/image-to-video: 3..10" in new[0]
+    assert new == [
+        "new drift not in drift-baseline.json: duration: range of runware/image-to-video "
+        "was 3..15 (as canonical), now 3..10"
+    ], problems
     assert problems[-1] == bl.HINT
 
 
@@ -67,11 +67,11 @@ def _bound_runflow_cfg_scale(data: Any) -> None:
 def test_drift_that_disappears_makes_the_entry_stale(schemas_copy: Path) -> None:
     edit_json(schemas_copy, RUNFLOW_I2V, _bound_runflow_cfg_scale)
     problems = check(schemas_copy)
-    assert problems[0].startswith(
-        "stale entry in drift-baseline.json, drift no longer found: cfg_scale: range drift between "
-        "runcomfy/image-to-video, runflow/image-to-video"
-    ), problems
-    assert len(problems) == 2 and "--update-baseline" in problems[1]
+    assert problems == [
+        "stale entry in drift-baseline.json, drift no longer found: cfg_scale: range of "
+        "runflow/image-to-video was none, now 0..1 (as canonical)",
+        bl.HINT,
+    ]
 
 
 def _drop_runware_negative_prompt(data: Any) -> None:
@@ -82,10 +82,10 @@ def test_a_mapped_field_the_schema_loses_is_missing(schemas_copy: Path) -> None:
     edit_json(schemas_copy, RUNWARE_I2V, _drop_runware_negative_prompt)
     problems = check(schemas_copy)
     new = [p for p in problems if p.startswith("new drift")]
-    assert any("negative_prompt: missing drift between runware/image-to-video" in p for p in new), (
-        problems
-    )
-    assert any("which the request schema does not define" in p for p in new)
+    assert new == [
+        "new drift not in drift-baseline.json: negative_prompt: missing of runware/image-to-video "
+        "was present (as canonical), now absent (not in schema [].negativePrompt)"
+    ], problems
     assert any(p.startswith("stale entry") and "negative_prompt: name" in p for p in problems)
 
 
@@ -96,7 +96,7 @@ def run(*args: str) -> Any:
 def test_cli_exit_0_with_the_committed_baseline() -> None:
     result = run("--schemas", str(SCHEMAS))
     assert result.exception is None and result.return_value == 0
-    assert "0 new, 0 stale" in result.output and "Summary:" in result.output
+    assert "0 new, 0 stale, 0 changed" in result.output and "Summary:" in result.output
 
 
 def test_cli_exit_1_names_the_new_drift(schemas_copy: Path) -> None:
@@ -107,7 +107,7 @@ def test_cli_exit_1_names_the_new_drift(schemas_copy: Path) -> None:
         "! NEW range: runcomfy/image-to-video, runflow/image-to-video, runware/image-to-video"
         in result.output
     )
-    assert "new drift not in" in result.output and "duration: range drift between" in result.output
+    assert "new drift not in" in result.output and "duration: range of runware" in result.output
 
 
 def test_cli_update_baseline_then_clean(schemas_copy: Path) -> None:
@@ -145,6 +145,7 @@ def test_cli_explicit_baseline_must_exist(tmp_path: Path) -> None:
         ('{"drift": {}}', "#/drift: expected a list"),
         ('{"drift": [{"field": "x", "kind": "colour", "providers": []}]}', "#/drift/0/kind"),
         ('{"drift": [{"field": "x", "kind": "name", "providers": "a"}]}', "#/drift/0/providers"),
+        ('{"drift": [{"field": "x", "kind": "name", "providers": []}]}', "#/drift/0/providers"),
     ],
 )
 def test_malformed_baseline_is_an_input_error(tmp_path: Path, text: str, message: str) -> None:

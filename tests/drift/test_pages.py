@@ -35,7 +35,8 @@ def test_markdown_has_a_side_by_side_table_per_endpoint() -> None:
 def test_heat_map_colours_cells_by_agreement() -> None:
     page = docs_pages(load_catalog(SCHEMAS))["drift.html"]
     assert page.startswith("<!DOCTYPE html>") and page.count("<table>") == 2
-    assert 'class="missing"' in page and 'class="agree"' in page and 'href="drift.md"' in page
+    assert 'class="missing"' in page and 'class="same"' in page and 'href="drift.md"' in page
+    assert 'class="only"' in page and "<th>canonical</th>" in page
     assert "&lt;&lt;&lt;element_{n}&gt;&gt;&gt;" in page  # runware's reference syntax, escaped
 
 

@@ -15,6 +15,7 @@ provider's own validator; otherwise TranslationError says which canonical field 
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,10 @@ from pydantic import BaseModel, ValidationError
 
 from kling_gateways._runtime import mapping as _mapping
 from kling_gateways._runtime import quote as _quote
+from kling_gateways._runtime import rules as _rules
 from kling_gateways._runtime.mapping import TranslationError, describe
+from kling_gateways._runtime.model import SchemaChecked
+from kling_gateways._runtime.validation import SchemaValidator
 
 from . import _mappings, image_to_video, image_to_video_result, text_to_video, text_to_video_result
 
@@ -91,13 +95,41 @@ def canonical_request(request: Any, *, endpoint: str) -> dict[str, Any]:
     )
     if not isinstance(data, Mapping):
         raise TranslationError("(request)", f"expected a JSON object, got {type(data).__name__}")
+    schema = _schema(endpoint)
+    issues = schema.validate(_plain(data))
+    if issues:
+        raise TranslationError(
+            _field(issues[0].pointer), f"not a valid canonical request: {issues[0].message}"
+        )
     try:
         REQUEST_MODELS[endpoint].model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"]) or "(request)"
         raise TranslationError(where, f"not a valid canonical request: {error['msg']}") from None
-    return {k: v for k, v in data.items() if v is not None}
+    return _rules.derive(schema.schema, {k: v for k, v in data.items() if v is not None})
+
+
+def _schema(endpoint: str) -> SchemaValidator:
+    """The canonical request schema (with its `x-rules`: shot durations, element references)."""
+    model = REQUEST_MODELS[endpoint]
+    schema = model.__kling_schema__ if issubclass(model, SchemaChecked) else None
+    if schema is None:
+        raise TranslationError("(endpoint)", f"no canonical schema for {endpoint!r}")
+    return schema
+
+
+def _plain(data: Mapping[str, Any]) -> Any:
+    return json.loads(json.dumps(data, default=str))
+
+
+def _field(pointer: str) -> str:
+    """/multi_prompt/1/duration -> multi_prompt[1].duration (the canonical field)."""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if part.isdigit() else (f".{part}" if text else part)
+    return text or "(request)"
 
 
 def translate(
