@@ -87,7 +87,9 @@ def _issues(source: Any, payload: Any) -> list[tuple[str, str]]:
     from codegen.errors import pointer
     from codegen.normalize import normalize_schema
 
-    validator = jsonschema_rs.validator_for(normalize_schema(source).validator)
+    validator = jsonschema_rs.validator_for(
+        normalize_schema(source).validator, validate_formats=True
+    )
     found = {(pointer(e.instance_path), e.message) for e in validator.iter_errors(payload)}
     return sorted(found)
 

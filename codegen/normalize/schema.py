@@ -128,6 +128,7 @@ UNENFORCED = frozenset(
         "dependentRequired", "dependentSchemas", "not", "if", "contains", "minContains",
         "maxContains", "minProperties", "maxProperties", "propertyNames", "patternProperties",
         "unevaluatedProperties", "unevaluatedItems", "prefixItems", "uniqueItems", "multipleOf",
+        "format",
     }
 )  # fmt: skip
 
