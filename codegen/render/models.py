@@ -51,32 +51,7 @@ def render_models(schema: dict[str, Any], *, class_name: str, file: str) -> str:
         raise SchemaError.at(file, [], f"datamodel-code-generator: {_one_line(exc)}") from None
     if not isinstance(out, str):
         raise SchemaError.at(file, [], "datamodel-code-generator produced several modules")
-    named = _name_root(_strip_banner(out), placeholder=placeholder, class_name=class_name)
-    return rebuild_forward_refs(named)
-
-
-def rebuild_forward_refs(code: str) -> str:
-    """Rebuild every class of a module that has forward references, not only some of them.
-
-    datamodel-code-generator rebuilds one class per reference cycle; in a two-step cycle
-    (A -> B -> A) with a root model on top, the others stay "not fully defined" and refuse
-    every value. Where the module rebuilds any class, every class is rebuilt, in order.
-    """
-    tree = ast.parse(code)
-    rebuilt = {
-        node.value.func.value.id
-        for node in tree.body
-        if isinstance(node, ast.Expr)
-        and isinstance(node.value, ast.Call)
-        and isinstance(node.value.func, ast.Attribute)
-        and node.value.func.attr == "model_rebuild"
-        and isinstance(node.value.func.value, ast.Name)
-    }
-    if not rebuilt:
-        return code
-    classes = [node.name for node in tree.body if isinstance(node, ast.ClassDef)]
-    missing = [name for name in classes if name not in rebuilt]
-    return code.rstrip("\n") + "\n" + "".join(f"{name}.model_rebuild()\n" for name in missing)
+    return _name_root(_strip_banner(out), placeholder=placeholder, class_name=class_name)
 
 
 def nfkc_aliases(schema: dict[str, Any]) -> dict[str, str]:
