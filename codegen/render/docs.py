@@ -76,7 +76,9 @@ def price_text(pricing: dict[str, Any]) -> str:
 def _conditions(rate: dict[str, Any]) -> str:
     audio, voice = rate.get("generate_audio"), rate.get("voice_control")
     when = "" if audio is None else (" with audio" if audio else " without audio")
-    return when + ("" if voice is None else (" with voice control" if voice else " without voice control"))
+    return when + (
+        "" if voice is None else (" with voice control" if voice else " without voice control")
+    )
 
 
 def _endpoint_page(ctx: Context, provider: Provider, endpoint: Endpoint) -> Output:

@@ -79,10 +79,10 @@ def price(
     return quote
 
 
-def _rate(rates: Sequence[Mapping[str, Any]], features: Mapping[str, bool]) -> Mapping[str, Any] | None:
-    applying = [
-        r for r in rates if all(r.get(key) in (None, features[key]) for key in CONDITIONS)
-    ]
+def _rate(
+    rates: Sequence[Mapping[str, Any]], features: Mapping[str, bool]
+) -> Mapping[str, Any] | None:
+    applying = [r for r in rates if all(r.get(key) in (None, features[key]) for key in CONDITIONS)]
     if not applying:
         return None
     return max(applying, key=lambda r: sum(r.get(key) is not None for key in CONDITIONS))

@@ -318,8 +318,12 @@ def test_pricing_by_feature(pricing: ModuleType) -> None:
         {"per_second": 0.168, "generate_audio": True},
         {"per_second": 0.2, "generate_audio": True, "voice_control": True},
     ]}  # fmt: skip
+
     def per_second(audio: bool, voice: bool) -> Any:
-        return pricing.price(rates, seconds=5, generate_audio=audio, voice_control=voice)["per_second"]
+        return pricing.price(rates, seconds=5, generate_audio=audio, voice_control=voice)[
+            "per_second"
+        ]
+
     assert per_second(False, False) == 0.112 and per_second(True, False) == 0.168
     assert per_second(True, True) == 0.2  # the rate naming more conditions wins
     assert per_second(False, True) == 0.112  # a rate without voice_control applies either way

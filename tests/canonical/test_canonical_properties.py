@@ -44,7 +44,10 @@ EXPRESSIBLE: dict[str, dict[str, Any]] = {
     },
 }
 # Runware takes elements only with frame images (its Kling VIDEO 3.0 Pro page).
-EXPRESSIBLE["runware/text-to-video"] = {**EXPRESSIBLE["runware/image-to-video"], "with_elements": False}
+EXPRESSIBLE["runware/text-to-video"] = {
+    **EXPRESSIBLE["runware/image-to-video"],
+    "with_elements": False,
+}
 
 
 def _body(payload: Any, mapping: dict[str, Any]) -> dict[str, Any]:

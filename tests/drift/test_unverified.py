@@ -36,11 +36,16 @@ def test_lists_exactly_the_readings_not_marked_verified() -> None:
 
 def test_cli_json_and_text() -> None:
     runner = CliRunner()
-    done = runner.invoke(cli, ["drift", "--unverified", "--format", "json", "--schemas", str(SCHEMAS)])
+    done = runner.invoke(
+        cli, ["drift", "--unverified", "--format", "json", "--schemas", str(SCHEMAS)]
+    )
     assert done.exit_code == 0, done.output
     doc = json.loads(done.output)
     assert doc["readings"] == len(_all_readings())
     reasons = [u["reason"] for u in doc["unverified"] if u["reason"]]
     assert reasons and all(isinstance(r, str) for r in reasons)
     text = runner.invoke(cli, ["drift", "--unverified", "--schemas", str(SCHEMAS)]).output
-    assert text.splitlines()[-1] == f"{len(doc['unverified'])} of {doc['readings']} readings not verified"
+    assert (
+        text.splitlines()[-1]
+        == f"{len(doc['unverified'])} of {doc['readings']} readings not verified"
+    )
