@@ -92,3 +92,20 @@ def test_timestamped_scheme_still_round_trips():
         webhooks.verify(SECRET, body, "v1=abc", scheme="hmac-sha256-timestamped")
     with pytest.raises(errors.WebhookVerificationError, match="unknown signature scheme"):
         webhooks.verify(SECRET, body, header, scheme="md5")
+
+
+def test_published_callback_envelopes_parse(fake):
+    """Runflow's callbacks page: run.partial_succeeded, and batch callbacks with batch_id."""
+    client = make_client("runflow", fake("runflow").url)
+    partial = {"event": "run.partial_succeeded", "run_id": "r1", "status": "partial_succeeded",
+               "output": {"outputs": [{"url": "https://x.test/v.mp4"}]}}  # fmt: skip
+    batch = {"event": "batch.succeeded", "batch_id": "b1", "status": "succeeded",
+             "output": {"items": [], "succeeded": 0, "failed": 0, "cancelled": 0, "total": 0}}  # fmt: skip
+    for payload in (partial, batch):
+        body = json.dumps(payload).encode()
+        headers = {"Runflow-Signature": webhooks.sign(SECRET, body)}
+        callback = client.image_to_video.parse_callback(body, headers=headers, secret=SECRET)
+        assert callback.event == payload["event"]
+    both_ids = json.dumps({**batch, "run_id": "r1"}).encode()
+    with pytest.raises(errors.ValidationError):
+        client.image_to_video.parse_callback(both_ids, headers={}, secret=None)
