@@ -82,14 +82,11 @@ def _read_payload(file: Path) -> Any:
 
 
 def _issues(source: Any, payload: Any) -> list[tuple[str, str]]:
-    import jsonschema_rs
-
     from codegen.errors import pointer
     from codegen.normalize import normalize_schema
+    from kling_gateways._runtime.validation import compile_schema
 
-    validator = jsonschema_rs.validator_for(
-        normalize_schema(source).validator, validate_formats=True
-    )
+    validator = compile_schema(normalize_schema(source).validator)
     found = {(pointer(e.instance_path), e.message) for e in validator.iter_errors(payload)}
     return sorted(found)
 

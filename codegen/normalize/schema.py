@@ -40,6 +40,7 @@ def normalize_schema(source: SourceFile) -> Normalized:
     problems: list[tuple[str, str, str]] = []
 
     def edit(path: Path, node: dict[str, Any]) -> dict[str, Any]:
+        _check_own_keywords(source.path, path, node, problems)
         node = _fix_type(source.path, path, node, notes, problems)
         return _fix_format(path, node, notes)
 
@@ -92,6 +93,18 @@ def _in_alias_loop(defs: dict[str, Any], start: str) -> bool:
         seen.append(current)
         current = _alias(defs[current])
     return current == start
+
+
+def _check_own_keywords(
+    file: str, path: Path, node: dict[str, Any], problems: list[tuple[str, str, str]]
+) -> None:
+    value = node.get("x-unique-keys")
+    if value is None:
+        return
+    if not isinstance(value, list) or not value or not all(isinstance(k, str) for k in value):
+        problems.append(
+            (file, pointer([*path, "x-unique-keys"]), "must be a non-empty list of property names")
+        )
 
 
 def _fix_type(
@@ -170,7 +183,7 @@ UNENFORCED = frozenset(
         "dependentRequired", "dependentSchemas", "not", "if", "contains", "minContains",
         "maxContains", "minProperties", "maxProperties", "propertyNames", "patternProperties",
         "unevaluatedProperties", "unevaluatedItems", "prefixItems", "uniqueItems", "multipleOf",
-        "format",
+        "format", "x-unique-keys",
     }
 )  # fmt: skip
 

@@ -62,11 +62,11 @@ def _as_standard(node: Any) -> Any:
 
 def _validator(schema_path: Path) -> Any:
     """The schema compiled as the generated validators compile it: formats asserted."""
-    import jsonschema_rs
+    from kling_gateways._runtime.validation import compile_schema
 
     schema = _as_standard(_load_json(schema_path))
     Draft202012Validator.check_schema(schema)
-    return jsonschema_rs.validator_for(schema, validate_formats=True)
+    return compile_schema(schema)
 
 
 def _schema_for(example: Path) -> Path:
