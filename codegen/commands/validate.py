@@ -82,15 +82,14 @@ def _read_payload(file: Path) -> Any:
 
 
 def _issues(source: Any, payload: Any) -> list[tuple[str, str]]:
-    import jsonschema_rs
-
     from codegen.errors import pointer
     from codegen.normalize import normalize_schema
     from codegen.render.canonical_doc import runtime_module
+    from kling_gateways._runtime.validation import compile_schema
 
     rules = runtime_module("rules")  # the words the generated validators use, too
     schema = normalize_schema(source).validator
-    validator = jsonschema_rs.validator_for(schema)
+    validator = compile_schema(schema)  # formats asserted, the catalog's own x- keywords
     found = {
         (pointer(e.instance_path), _message(rules, schema, e))
         for e in validator.iter_errors(payload)

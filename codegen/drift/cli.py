@@ -1,7 +1,9 @@
-"""`kling-codegen drift [--format text|json|markdown|html] [--baseline FILE] [--update-baseline]`.
+"""`kling-codegen drift [--format text|json|markdown|html] [--baseline FILE] [--update-baseline]
+[--unverified]`.
 
 `--format html` prints the self-contained heat map (the page `generate` writes as
 generated/docs/drift.html); the exit code follows the baseline as in every format.
+`--unverified` lists the catalog's readings not yet checked against a public source.
 """
 
 from __future__ import annotations
@@ -28,15 +30,25 @@ FORMATS = ("text", "json", "markdown", "html")
     help="Known drift (default: <schemas>/drift-baseline.json when it exists).",
 )
 @click.option("--update-baseline", is_flag=True, help="Rewrite the baseline with the drift found.")
+@click.option(
+    "--unverified",
+    is_flag=True,
+    help="Instead: list the readings not yet verified against public material (exit 0).",
+)
 @schemas_option
-def drift(*, fmt: str, baseline_file: Path | None, update_baseline: bool, schemas: Path) -> int:
+def drift(
+    *, fmt: str, baseline_file: Path | None, update_baseline: bool, unverified: bool, schemas: Path
+) -> int:
     """Cross-provider matrix per canonical field; exit 1 on drift the baseline does not list."""
     from codegen.catalog import load_catalog
     from codegen.drift import baseline
     from codegen.drift.report import analyze
     from codegen.drift.values import recorded
 
-    report = analyze(load_catalog(schemas))
+    catalog = load_catalog(schemas)
+    if unverified:
+        return _unverified(catalog, fmt=fmt)
+    report = analyze(catalog)
     found = recorded(report)
     path = baseline_file or schemas / baseline.BASELINE_NAME
     if update_baseline:
@@ -47,6 +59,19 @@ def drift(*, fmt: str, baseline_file: Path | None, update_baseline: bool, schema
         _render(fmt, report, result, path.as_posix() if listed is not None else "(none)"), nl=False
     )
     return 0 if result.clean else 1
+
+
+def _unverified(catalog: Any, *, fmt: str) -> int:
+    from codegen.drift.unverified import count_readings, render_unverified, unverified_readings
+
+    items = unverified_readings(catalog)
+    total = count_readings(catalog)
+    if fmt == "json":
+        doc = {"unverified": [i.as_dict() for i in items], "readings": total}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_unverified(items, total=total), nl=False)
+    return 0
 
 
 def _listed(path: Path, *, explicit: bool) -> list[dict[str, Any]] | None:

@@ -34,7 +34,7 @@ def _flag(value: Any) -> str:
 def price_cell(pricing: Mapping[str, Any] | None) -> dict[str, Any]:
     spec = dict(pricing or {})
     cell: dict[str, Any] = {"text": price_text(spec), "rates": list(spec.get("rates") or [])}
-    cell.update({k: spec[k] for k in ("currency", "note", "source") if k in spec})
+    cell.update({k: spec[k] for k in ("currency", "note", "source", "third_party") if k in spec})
     return cell
 
 

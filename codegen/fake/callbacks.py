@@ -20,8 +20,10 @@ if TYPE_CHECKING:
 ATTEMPTS = 3  # seed 000: 3 attempts with exponential backoff, on 5xx / network errors
 
 
-def signature(secret: str, body: bytes, *, timestamp: int) -> str:
-    """`hmac-sha256-timestamped`: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>."""
+def signature(secret: str, body: bytes, *, scheme: str, timestamp: int) -> str:
+    """The header value under the manifest's scheme (see _runtime/webhooks.py for both)."""
+    if scheme == "hmac-sha256":
+        return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
     return f"t={timestamp},v1={mac.hexdigest()}"
 
@@ -30,8 +32,11 @@ def headers_for(gateway: Gateway, job: Job, body: bytes) -> dict[str, str]:
     headers = {"Content-Type": "application/json", "Runflow-Request-Id": job.id}
     spec = job.lifecycle.get("callback", {})
     secret = gateway.config.callback_secret
-    if secret and spec.get("signature") == "hmac-sha256-timestamped":
-        headers[spec["signature_header"]] = signature(secret, body, timestamp=int(time.time()))
+    scheme = spec.get("signature")
+    if secret and scheme in {"hmac-sha256", "hmac-sha256-timestamped"}:
+        headers[spec["signature_header"]] = signature(
+            secret, body, scheme=scheme, timestamp=int(time.time())
+        )
     return headers
 
 

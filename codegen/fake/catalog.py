@@ -64,7 +64,9 @@ def _validator(path: Path) -> Any:
     if not path.is_file():
         return None
     schema = _normalize(json.loads(path.read_text(encoding="utf-8")))
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def _normalize(node: Any) -> Any:

@@ -144,6 +144,7 @@ def _provenance(plan: Plan, today: datetime.date, *, with_example: bool) -> dict
         "captured": today.isoformat(),
         "document_date": None,
         "url": plan.request.source_url or doc.published.url,
+        "public_sources": _public_sources(plan),
     }
     if doc.operations:
         data["operations"] = doc.operations
@@ -174,6 +175,22 @@ def _provenance(plan: Plan, today: datetime.date, *, with_example: bool) -> dict
     ]  # fmt: skip
     data["readings"] = readings
     return data
+
+
+def _public_sources(plan: Plan) -> list[dict[str, Any]]:
+    """Where a user can check the new version: the document's URL, else the previous version's
+    sources; with neither, the import is refused (provenance must cite something public)."""
+    url = plan.request.source_url or plan.doc.published.url
+    if url:
+        return [{"url": url}]
+    provenance = plan.previous.current_version().provenance if plan.previous else None
+    found = provenance.data.get("public_sources") if provenance else None
+    if isinstance(found, list) and found:
+        return copy.deepcopy(found)
+    raise UsageError(
+        f"{plan.request.document}: read from a file with no public address; give --source-url URL "
+        "(provenance.yaml#/public_sources cites where users can check the document)"
+    )
 
 
 def _example(doc: Document) -> dict[str, Any] | None:

@@ -42,6 +42,7 @@ def normalize_schema(source: SourceFile) -> Normalized:
 
     def edit(path: Path, node: dict[str, Any]) -> dict[str, Any]:
         node = unwrap(path, node, notes)
+        _check_own_keywords(source.path, path, node, problems)
         node = _fix_type(source.path, path, node, notes, problems)
         return _fix_format(path, node, notes)
 
@@ -51,6 +52,7 @@ def normalize_schema(source: SourceFile) -> Normalized:
     if problems:
         raise SchemaError([(f, source.locate(ptr), m) for f, ptr, m in problems])
     model = transform(validator, lambda _p, n: {k: v for k, v in n.items() if k != "format"})
+    model = break_alias_loops(model)
     located = tuple(_locate_note(source, note) for note in notes)
     return Normalized(source=source, validator=validator, model=model, notes=located)
 
@@ -61,6 +63,59 @@ def _locate_note(source: SourceFile, note: str) -> str:
         return note
     ptr, _, text = note[1:].partition(": ")
     return f"#{source.locate(ptr)}: {text}"
+
+
+ANNOTATIONS = frozenset({"title", "description", "default", "examples", "$comment", "deprecated"})
+
+
+def break_alias_loops(schema: dict[str, Any]) -> dict[str, Any]:
+    """`$defs` entries that only refer to each other in a loop (A -> B -> A) constrain nothing:
+    a validator accepts every value there. A model generated from the loop would recurse
+    forever and refuse every value, so each entry of such a loop becomes the empty schema
+    (annotations kept), which means the same as the loop."""
+    defs = schema.get("$defs")
+    if not isinstance(defs, dict):
+        return schema
+    looped = {name for name in defs if _in_alias_loop(defs, name)}
+    if not looped:
+        return schema
+    fixed = {
+        name: ({k: v for k, v in node.items() if k != "$ref"} if name in looped else node)
+        for name, node in defs.items()
+    }
+    return {**schema, "$defs": fixed}
+
+
+def _alias(node: Any) -> str | None:
+    """The `$defs` name a node only points to (nothing but `$ref` and annotations), or None."""
+    if not isinstance(node, dict) or not isinstance(node.get("$ref"), str):
+        return None
+    if any(key != "$ref" and key not in ANNOTATIONS for key in node):
+        return None
+    ref: str = node["$ref"]
+    name = ref.removeprefix("#/$defs/")
+    return name if ref.startswith("#/$defs/") and "/" not in name else None
+
+
+def _in_alias_loop(defs: dict[str, Any], start: str) -> bool:
+    seen: list[str] = []
+    current: str | None = start
+    while current is not None and current in defs and current not in seen:
+        seen.append(current)
+        current = _alias(defs[current])
+    return current == start
+
+
+def _check_own_keywords(
+    file: str, path: Path, node: dict[str, Any], problems: list[tuple[str, str, str]]
+) -> None:
+    value = node.get("x-unique-keys")
+    if value is None:
+        return
+    if not isinstance(value, list) or not value or not all(isinstance(k, str) for k in value):
+        problems.append(
+            (file, pointer([*path, "x-unique-keys"]), "must be a non-empty list of property names")
+        )
 
 
 def _fix_type(
@@ -139,6 +194,7 @@ UNENFORCED = frozenset(
         "dependentRequired", "dependentSchemas", "not", "if", "contains", "minContains",
         "maxContains", "minProperties", "maxProperties", "propertyNames", "patternProperties",
         "unevaluatedProperties", "unevaluatedItems", "prefixItems", "uniqueItems", "multipleOf",
+        "format", "x-unique-keys",
     }
 )  # fmt: skip
 

@@ -68,12 +68,17 @@ def price_text(pricing: dict[str, Any]) -> str:
     rates = pricing.get("rates") or []
     if not rates:
         return "unknown"
-    parts = []
-    for rate in rates:
-        audio = rate.get("generate_audio")
-        when = "" if audio is None else (" with audio" if audio else " without audio")
-        parts.append(f"${rate['per_second']}/s{when}")
-    return ", ".join(parts)
+    parts = [f"${rate['per_second']}/s{_conditions(rate)}" for rate in rates]
+    third = " (third-party source)" if pricing.get("third_party") else ""
+    return ", ".join(parts) + third
+
+
+def _conditions(rate: dict[str, Any]) -> str:
+    audio, voice = rate.get("generate_audio"), rate.get("voice_control")
+    when = "" if audio is None else (" with audio" if audio else " without audio")
+    return when + (
+        "" if voice is None else (" with voice control" if voice else " without voice control")
+    )
 
 
 def _endpoint_page(ctx: Context, provider: Provider, endpoint: Endpoint) -> Output:

@@ -149,8 +149,9 @@ class _ResourceCore(Generic[RequestT, CallbackT]):
                 provider = self._client.provider
                 raise errors.ConfigurationError(f"{provider} documents no callback signature")
             tolerance = int(callback.get("tolerance_seconds", webhooks.DEFAULT_TOLERANCE))
+            scheme = str(callback.get("signature", webhooks.PLAIN))
             signature = webhooks.header_value(headers, str(header_name))
-            webhooks.verify(secret, body, signature, tolerance=tolerance, now=now)
+            webhooks.verify(secret, body, signature, scheme=scheme, tolerance=tolerance, now=now)
         return cast(CallbackT, self._parse_model(self.spec.callback_model, body))
 
     def _parse_model(self, model: type[pydantic.BaseModel] | None, body: bytes | str) -> Any:

@@ -1,9 +1,11 @@
 """Price a canonical request from a manifest's documented pricing. Stdlib only.
 
-A manifest version's `pricing` is `{currency, rates: [{per_second, generate_audio?}], note?,
-source?}`; a rate with `generate_audio` applies only with that audio setting, one without it
-applies to both. An empty `rates` list means the provider documents no price: the quote says
-"unknown" rather than guess.
+A manifest version's `pricing` is `{currency, rates: [{per_second, generate_audio?,
+voice_control?}], note?, source?, third_party?}`. Each optional key of a rate is a feature
+condition: the rate applies only with that setting (audio on/off; voice control, i.e. an
+element carrying a voice, on/off); a rate without the key applies either way. Of the rates
+that apply, the one naming the most conditions wins. An empty `rates` list means the provider
+documents no price: the quote says "unknown" rather than guess.
 """
 
 from __future__ import annotations
@@ -11,10 +13,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["CANONICAL_AUDIO", "CANONICAL_DURATION", "price", "request_audio", "request_seconds"]
+__all__ = [
+    "CANONICAL_AUDIO",
+    "CANONICAL_DURATION",
+    "CONDITIONS",
+    "price",
+    "request_audio",
+    "request_seconds",
+    "request_voice_control",
+]
 
 CANONICAL_DURATION = 5
 CANONICAL_AUDIO = True
+CONDITIONS = ("generate_audio", "voice_control")  # rate keys that restrict where a rate applies
 
 
 def request_seconds(request: Mapping[str, Any]) -> int:
@@ -32,21 +43,35 @@ def request_audio(request: Mapping[str, Any]) -> bool:
     return CANONICAL_AUDIO if value is None else bool(value)
 
 
-def price(pricing: Mapping[str, Any], *, seconds: int, generate_audio: bool) -> dict[str, Any]:
-    """The documented price for `seconds` of video with or without audio.
+def request_voice_control(request: Mapping[str, Any]) -> bool:
+    """Whether the request uses voice control: an element carrying a voice."""
+    elements: Sequence[Mapping[str, Any]] = request.get("elements") or []
+    return any(element.get("voice") for element in elements)
 
-    Returns `{"known": bool, "currency", "per_second", "total", "reason", "source"}`;
-    per_second and total are None when unknown, and `reason` says why.
+
+def price(
+    pricing: Mapping[str, Any],
+    *,
+    seconds: int,
+    generate_audio: bool,
+    voice_control: bool = False,
+) -> dict[str, Any]:
+    """The documented price for `seconds` of video with these features.
+
+    Returns `{"known": bool, "currency", "per_second", "total", "reason", "source",
+    "third_party"}`; per_second and total are None when unknown, and `reason` says why.
     """
     rates: Sequence[Mapping[str, Any]] = pricing.get("rates", [])
-    rate = _rate(rates, generate_audio=generate_audio)
+    features = {"generate_audio": generate_audio, "voice_control": voice_control}
+    rate = _rate(rates, features)
     quote: dict[str, Any] = {
         "known": rate is not None,
         "currency": pricing.get("currency", "USD"),
         "per_second": None,
         "total": None,
-        "reason": _unknown_reason(rates, generate_audio=generate_audio),
+        "reason": _unknown_reason(rates, features),
         "source": pricing.get("source"),
+        "third_party": bool(pricing.get("third_party", False)),
     }
     if rate is not None:
         per_second = float(rate["per_second"])
@@ -54,17 +79,20 @@ def price(pricing: Mapping[str, Any], *, seconds: int, generate_audio: bool) -> 
     return quote
 
 
-def _rate(rates: Sequence[Mapping[str, Any]], *, generate_audio: bool) -> Mapping[str, Any] | None:
-    specific = [r for r in rates if r.get("generate_audio") == generate_audio]
-    general = [r for r in rates if r.get("generate_audio") is None]
-    matches = specific or general
-    return matches[0] if matches else None
+def _rate(
+    rates: Sequence[Mapping[str, Any]], features: Mapping[str, bool]
+) -> Mapping[str, Any] | None:
+    applying = [r for r in rates if all(r.get(key) in (None, features[key]) for key in CONDITIONS)]
+    if not applying:
+        return None
+    return max(applying, key=lambda r: sum(r.get(key) is not None for key in CONDITIONS))
 
 
-def _unknown_reason(rates: Sequence[Mapping[str, Any]], *, generate_audio: bool) -> str | None:
+def _unknown_reason(rates: Sequence[Mapping[str, Any]], features: Mapping[str, bool]) -> str | None:
     if not rates:
         return "no price documented"
-    if _rate(rates, generate_audio=generate_audio) is not None:
+    if _rate(rates, features) is not None:
         return None
-    state = "on" if generate_audio else "off"
-    return f"no price documented with audio {state}"
+    audio = "on" if features["generate_audio"] else "off"
+    voice = " and voice control" if features["voice_control"] else ""
+    return f"no price documented with audio {audio}{voice}"

@@ -4,6 +4,16 @@ Backed by jsonschema-rs (compiled once per schema, on first use). Each problem i
 `Issue` with an RFC 6901 JSON pointer into the payload and a message. A failed cross-field
 rule (`not`, `oneOf`, `if`/`then`, `dependentRequired`) is said in words, and a schema's
 `x-rules` (what JSON Schema cannot state) are checked too: see `rules.py`.
+
+Formats are asserted: where a provider states a format (`uuid`, `uri`, ...) a value that
+is not one is an error, not an annotation (2020-12 leaves that to the validator; the normalize stage keeps only the
+standard formats, so every `format` left is one jsonschema-rs knows).
+
+Rules a provider states that JSON Schema cannot express are catalog data too, as keywords of
+this toolkit's own (`KEYWORDS`), checked here and so by the models' `SchemaChecked` as well:
+
+- `"x-unique-keys": ["taskUUID"]` on an array: no two object items share a value at any of
+  those keys (`uniqueItems` compares whole items only).
 """
 
 from __future__ import annotations
@@ -36,6 +46,39 @@ def _pointer(parts: Any) -> str:
     )
 
 
+class UniqueKeys:
+    """The `x-unique-keys` keyword (see the module docstring), for jsonschema-rs."""
+
+    def __init__(self, parent_schema: Any, value: Any, schema_path: Any) -> None:
+        self.keys = [k for k in value if isinstance(k, str)] if isinstance(value, list) else []
+
+    def validate(self, instance: Any) -> None:
+        if not isinstance(instance, list):
+            return
+        seen: dict[tuple[str, str], int] = {}
+        for index, item in enumerate(instance):
+            for key in self.keys:
+                if not isinstance(item, dict) or key not in item:
+                    continue
+                marker = (key, json.dumps(item[key], sort_keys=True))
+                if marker in seen:
+                    raise ValueError(
+                        f"items {seen[marker]} and {index} have the same {key} {marker[1]}"
+                        " (it must be unique per item)"
+                    )
+                seen[marker] = index
+
+
+KEYWORDS: dict[str, Any] = {"x-unique-keys": UniqueKeys}
+
+
+def compile_schema(schema: Any) -> Any:
+    """A jsonschema-rs validator with formats asserted and this toolkit's keywords."""
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(schema, validate_formats=True, keywords=KEYWORDS)
+
+
 class SchemaValidator:
     """A JSON Schema, compiled lazily; `validate(payload)` returns every Issue, sorted."""
 
@@ -60,9 +103,7 @@ class SchemaValidator:
         if self._compiled is None:
             with self._lock:
                 if self._compiled is None:
-                    import jsonschema_rs
-
-                    self._compiled = jsonschema_rs.validator_for(self.schema)
+                    self._compiled = compile_schema(self.schema)
         return self._compiled
 
     def is_valid(self, payload: Any) -> bool:

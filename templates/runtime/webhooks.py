@@ -1,8 +1,14 @@
-"""Signing and verifying callbacks (scheme `hmac-sha256-timestamped`).
+"""Signing and verifying callbacks; the manifest names the scheme (`callback.signature`).
 
-Header value: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. Several
-`v1=` entries may appear (secret rotation); one matching is enough. Verification compares
-in constant time and rejects timestamps outside the tolerance window (replays).
+`hmac-sha256`: the header value is the 64-character lowercase hex HMAC-SHA256(secret, raw
+body) and nothing else. No timestamp is signed, so the scheme itself cannot reject a replayed
+callback: a receiver that must, de-duplicates on the run id (a run ends once).
+
+`hmac-sha256-timestamped`: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.
+Several `v1=` entries may appear (secret rotation); one matching is enough, and timestamps
+outside the tolerance window are rejected (replays).
+
+Both compare in constant time, over the raw bytes as received (never re-serialized JSON).
 """
 
 from __future__ import annotations
@@ -15,19 +21,41 @@ from collections.abc import Mapping
 from .errors import WebhookVerificationError
 from .secrets import Secret, as_secret
 
-SCHEMES = frozenset({"hmac-sha256-timestamped"})
+PLAIN = "hmac-sha256"
+TIMESTAMPED = "hmac-sha256-timestamped"
+SCHEMES = frozenset({PLAIN, TIMESTAMPED})
 DEFAULT_TOLERANCE = 300
+HEX_DIGITS = frozenset("0123456789abcdef")
 
 
-def compute_signature(secret: str | Secret, body: bytes | str, *, timestamp: int) -> str:
-    """Hex HMAC-SHA256 of `"<timestamp>.<body>"` under `secret`."""
-    raw = body.encode() if isinstance(body, str) else body
-    message = str(timestamp).encode() + b"." + raw
+def _raw(body: bytes | str) -> bytes:
+    return body.encode() if isinstance(body, str) else body
+
+
+def _mac(secret: str | Secret, message: bytes) -> str:
     return hmac.new(as_secret(secret).get().encode(), message, hashlib.sha256).hexdigest()
 
 
-def sign(secret: str | Secret, body: bytes | str, *, timestamp: int | None = None) -> str:
-    """The signature header value for `body`, timestamped now unless told otherwise."""
+def compute_signature(
+    secret: str | Secret, body: bytes | str, *, timestamp: int | None = None
+) -> str:
+    """Hex HMAC-SHA256 of the raw body, or of `"<timestamp>.<body>"` when timestamped."""
+    if timestamp is None:
+        return _mac(secret, _raw(body))
+    return _mac(secret, str(timestamp).encode() + b"." + _raw(body))
+
+
+def sign(
+    secret: str | Secret,
+    body: bytes | str,
+    *,
+    scheme: str = PLAIN,
+    timestamp: int | None = None,
+) -> str:
+    """The signature header value for `body` under `scheme` (timestamped: now by default)."""
+    _known(scheme)
+    if scheme == PLAIN:
+        return compute_signature(secret, body)
     t = int(time.time()) if timestamp is None else timestamp
     return f"t={t},v1={compute_signature(secret, body, timestamp=t)}"
 
@@ -37,12 +65,35 @@ def verify(
     body: bytes | str,
     header: str | None,
     *,
+    scheme: str = PLAIN,
     tolerance: int = DEFAULT_TOLERANCE,
     now: float | None = None,
 ) -> None:
-    """Raise WebhookVerificationError unless `header` signs `body` recently enough."""
+    """Raise WebhookVerificationError unless `header` signs `body` under `scheme`."""
+    _known(scheme)
     if not header:
         raise WebhookVerificationError("missing signature header")
+    if scheme == PLAIN:
+        _verify_plain(secret, body, header.strip())
+    else:
+        _verify_timestamped(secret, body, header, tolerance=tolerance, now=now)
+
+
+def _known(scheme: str) -> None:
+    if scheme not in SCHEMES:
+        raise WebhookVerificationError(f"unknown signature scheme {scheme!r}")
+
+
+def _verify_plain(secret: str | Secret, body: bytes | str, header: str) -> None:
+    if len(header) != 64 or not set(header) <= HEX_DIGITS:
+        raise WebhookVerificationError("malformed signature header (want 64 lowercase hex digits)")
+    if not hmac.compare_digest(compute_signature(secret, body), header):
+        raise WebhookVerificationError("signature does not match the body")
+
+
+def _verify_timestamped(
+    secret: str | Secret, body: bytes | str, header: str, *, tolerance: int, now: float | None
+) -> None:
     timestamp, candidates = _parse(header)
     current = time.time() if now is None else now
     if abs(current - timestamp) > tolerance:

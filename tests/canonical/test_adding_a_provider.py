@@ -100,6 +100,8 @@ sha256: "{sha}"
 captured: "2026-01-01"
 document_date: null
 url: null
+public_sources:
+  - url: https://acme.test/docs/kling
 readings: []
 """
 

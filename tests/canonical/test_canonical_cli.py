@@ -102,9 +102,13 @@ def test_quote_json_lists_acceptance_and_price(generated: Path, tmp_path: Path) 
         "runware/image-to-video",
     }
     assert quotes["runflow/image-to-video"]["price"]["total"] == pytest.approx(1.12)
-    assert quotes["runcomfy/image-to-video"]["price"]["known"] is False
+    runcomfy = quotes["runcomfy/image-to-video"]["price"]
+    assert runcomfy["total"] == pytest.approx(1.12) and runcomfy["third_party"] is True
     runware = quotes["runware/image-to-video"]
-    assert runware["accepts"] is False and runware["reasons"][0].startswith("generate_audio:")
+    assert runware["accepts"] is True and runware["price"]["total"] == pytest.approx(1.12)
+    with_audio = _run(generated, tmp_path, "quote", "--format", "json", request=I2V)
+    audio = {q["target"]: q for q in json.loads(with_audio.stdout)["quotes"]}
+    assert audio["runware/image-to-video"]["price"]["per_second"] == pytest.approx(0.168)
 
 
 @pytest.mark.slow
@@ -117,7 +121,7 @@ def test_quote_text(generated: Path, tmp_path: Path) -> None:
         "runflow/text-to-video" in ln and "price unknown (no price documented with audio on)" in ln
         for ln in lines
     )
-    assert any("runware/text-to-video" in ln and "$0.560" in ln for ln in lines)
+    assert any("runware/text-to-video" in ln and "$0.840" in ln for ln in lines)
 
 
 CLIENT_SCRIPT = """

@@ -111,10 +111,11 @@ def test_policies_error_drop_and_only(runtime: ModuleType, translate: Callable[.
     base = {"prompt": "a cat", "start_image": "https://x.test/a.png"}
     payload, warnings = translate({**base, "cfg_scale": 0.7}, "runware/image-to-video")
     assert "cfg_scale" not in json.dumps(payload) and warnings[0].startswith("cfg_scale: dropped")
-    _, warnings = translate({**base, "generate_audio": True}, "runware/image-to-video")
+    old = "2026-11-22"  # Runware's provider page had no audio switch: drop true, refuse false
+    _, warnings = translate({**base, "generate_audio": True}, "runware/image-to-video", old)
     assert warnings[0].startswith("generate_audio: dropped")
     with pytest.raises(runtime.TranslationError) as caught:
-        translate({**base, "generate_audio": False}, "runware/image-to-video")
+        translate({**base, "generate_audio": False}, "runware/image-to-video", old)
     assert caught.value.field == "generate_audio" and "only true" in caught.value.reason
     shots = {"start_image": "https://x.test/a.png", "multi_prompt": [{"prompt": "x"}]}
     with pytest.raises(runtime.TranslationError, match=r"^multi_prompt: runware"):
@@ -153,11 +154,22 @@ def test_local_files_are_inlined_and_missing_ones_refused(
         )
 
 
+def test_runware_audio_switch_is_provider_settings_sound(translate: Callable[..., Any]) -> None:
+    base = {"prompt": "a cat", "start_image": "https://x.test/a.png"}
+    for audio in (True, False):
+        payload, warnings = translate({**base, "generate_audio": audio}, "runware/image-to-video")
+        assert payload[0]["providerSettings"] == {"klingai": {"sound": audio}} and not warnings
+
+
 def test_aspect_ratio_becomes_runware_width_and_height(
     runtime: ModuleType, translate: Callable[..., Any]
 ) -> None:
     payload, _ = translate({"prompt": "a cat", "aspect_ratio": "9:16"}, "runware/text-to-video")
     assert (payload[0]["width"], payload[0]["height"]) == (1080, 1920)
+    payload, _ = translate({"prompt": "a cat", "aspect_ratio": "1:1"}, "runware/text-to-video")
+    assert (payload[0]["width"], payload[0]["height"]) == (1440, 1440)
+    payload, _ = translate({"prompt": "a cat"}, "runware/text-to-video")  # size is required
+    assert (payload[0]["width"], payload[0]["height"]) == (1920, 1080)
     assert runtime.locate(MAPPINGS["runware/text-to-video"], "/0/width") == "aspect_ratio"
 
 
@@ -298,6 +310,28 @@ def test_a_result_without_video_is_refused(runtime: ModuleType) -> None:
         match=r"^video_url: runcomfy/image-to-video result has no video URL",
     ):
         runtime.translate_result({"output": {}}, mapping=MAPPINGS["runcomfy/image-to-video"])
+
+
+def test_pricing_by_feature(pricing: ModuleType) -> None:
+    rates = {"currency": "USD", "rates": [
+        {"per_second": 0.112, "generate_audio": False},
+        {"per_second": 0.168, "generate_audio": True},
+        {"per_second": 0.2, "generate_audio": True, "voice_control": True},
+    ]}  # fmt: skip
+
+    def per_second(audio: bool, voice: bool) -> Any:
+        return pricing.price(rates, seconds=5, generate_audio=audio, voice_control=voice)[
+            "per_second"
+        ]
+
+    assert per_second(False, False) == 0.112 and per_second(True, False) == 0.168
+    assert per_second(True, True) == 0.2  # the rate naming more conditions wins
+    assert per_second(False, True) == 0.112  # a rate without voice_control applies either way
+    only_voice = {"currency": "USD", "rates": [{"per_second": 0.2, "voice_control": True}]}
+    quote = pricing.price(only_voice, seconds=5, generate_audio=True, voice_control=False)
+    assert quote["reason"] == "no price documented with audio on"
+    assert pricing.request_voice_control({"elements": [{"frontal_image": "f", "voice": "v"}]})
+    assert not pricing.request_voice_control({"elements": [{"frontal_image": "f"}]})
 
 
 def test_pricing(pricing: ModuleType) -> None:

@@ -39,12 +39,15 @@ EXPRESSIBLE: dict[str, dict[str, Any]] = {
         ),
         "negative": st.text(alphabet="xyz ", min_size=2, max_size=40),
         "shot_types": ("customize",),
-        "audio": (True,),
         "max_elements": 3,
         "max_refs": 3,
     },
 }
-EXPRESSIBLE["runware/text-to-video"] = EXPRESSIBLE["runware/image-to-video"]
+# Runware takes elements only with frame images (its Kling VIDEO 3.0 Pro page).
+EXPRESSIBLE["runware/text-to-video"] = {
+    **EXPRESSIBLE["runware/image-to-video"],
+    "with_elements": False,
+}
 
 
 def _body(payload: Any, mapping: dict[str, Any]) -> dict[str, Any]:

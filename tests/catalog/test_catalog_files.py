@@ -20,6 +20,13 @@ from jsonschema import Draft202012Validator
 REPO = Path(__file__).parents[2]
 SCHEMAS = REPO / "schemas"
 SEEDS = REPO.parent / "shared" / "seeds"
+# The seeds are the source documents the first versions were transcribed from; they live
+# outside this repository (its developers' shared folder), so a clone cannot hash them.
+NO_SEEDS = (
+    f"seed documents not available at {SEEDS}: they are kept outside the repository, so "
+    "the sha256 check runs only where the developers' shared folder is mounted; users check "
+    "the public_sources each provenance.yaml cites instead"
+)
 META = SCHEMAS / "meta"
 KINDS = ("request", "response", "status", "callback")
 
@@ -53,10 +60,13 @@ def _as_standard(node: Any) -> Any:
     return node
 
 
-def _validator(schema_path: Path) -> Draft202012Validator:
+def _validator(schema_path: Path) -> Any:
+    """The schema compiled as the generated validators compile it: formats asserted."""
+    from kling_gateways._runtime.validation import compile_schema
+
     schema = _as_standard(_load_json(schema_path))
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return compile_schema(schema)
 
 
 def _schema_for(example: Path) -> Path:
@@ -110,12 +120,24 @@ def test_provenance_pointers_name_existing_files(version_dir: Path) -> None:
 
 @pytest.mark.parametrize("version_dir", VERSION_DIRS, ids=_rel)
 def test_provenance_sha256_matches_seed(version_dir: Path) -> None:
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed documents not available at {SEEDS}")
     provenance = _load_yaml(version_dir / "provenance.yaml")
+    if "source" not in provenance:
+        pytest.skip("transcribed from public material only (public_sources); no seed file to hash")
+    if not SEEDS.is_dir():
+        pytest.skip(NO_SEEDS)
     seed = SEEDS / provenance["source"]
     assert seed.is_file(), f"{_rel(version_dir)}: source {provenance['source']} not in {SEEDS}"
     assert hashlib.sha256(seed.read_bytes()).hexdigest() == provenance["sha256"]
+
+
+@pytest.mark.parametrize("version_dir", VERSION_DIRS, ids=_rel)
+def test_provenance_cites_public_sources(version_dir: Path) -> None:
+    """What a user can open: the seed files are the developers' copies, not theirs."""
+    provenance = _load_yaml(version_dir / "provenance.yaml")
+    assert provenance["public_sources"], f"{_rel(version_dir)}: no public source"
+    for reading in provenance["readings"]:
+        if reading.get("verified"):
+            assert reading.get("against"), f"{_rel(version_dir)}: {reading['pointer']}"
 
 
 @pytest.mark.parametrize("path", SCHEMA_FILES, ids=_rel)
@@ -158,7 +180,7 @@ VERBATIM = ["runcomfy/image-to-video/2026-04-05/request.json"]
 @pytest.mark.parametrize("rel", VERBATIM)
 def test_published_schema_is_verbatim(rel: str) -> None:
     if not SEEDS.is_dir():
-        pytest.skip(f"seed documents not available at {SEEDS}")
+        pytest.skip(NO_SEEDS)
     path = SCHEMAS / rel
     source = _load_yaml(path.parent / "provenance.yaml")["source"]
     text = path.read_text(encoding="utf-8")

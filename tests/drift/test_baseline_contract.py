@@ -23,8 +23,8 @@ from codegen.errors import InputError
 from .conftest import SCHEMAS, edit_json
 
 BASELINE = SCHEMAS / bl.BASELINE_NAME
-RUNWARE_I2V = "runware/image-to-video/2026-11-22/request.json"
-RUNFLOW_I2V = "runflow/image-to-video/2026-04-06/request.json"
+RUNWARE_I2V = "runware/image-to-video/2026-11-30/request.json"
+RUNFLOW_I2V = "runflow/image-to-video/2026-11-30/request.json"
 
 
 def check(schemas: Path) -> list[str]:

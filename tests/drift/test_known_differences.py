@@ -63,7 +63,11 @@ def test_element_limits(items: list[dict[str, Any]]) -> None:
     assert f"{RUNWARE}: 1..3" in one(items, "elements.reference_images", "items")["detail"]
     assert one(items, "elements.reference_images", "name")["detail"].endswith(f"{RUNWARE}: images")
     assert one(items, "elements.voice", "missing")["providers"] == [RUNCOMFY, RUNFLOW]
-    assert one(items, "elements", "missing", T2V)["providers"] == ["runflow/text-to-video"]
+    # Runware takes elements only with frame images, which text-to-video has not.
+    assert one(items, "elements", "missing", T2V)["providers"] == [
+        "runflow/text-to-video",
+        "runware/text-to-video",
+    ]
 
 
 def test_prompt_required_and_length(items: list[dict[str, Any]]) -> None:
@@ -90,8 +94,11 @@ def test_element_reference_syntax(items: list[dict[str, Any]]) -> None:
 def test_audio_default(items: list[dict[str, Any]]) -> None:
     detail = one(items, "generate_audio", "default")["detail"]
     assert f"{RUNCOMFY}: true" in detail and f"{RUNFLOW}: none (translators send true)" in detail
-    missing = one(items, "generate_audio", "missing")
-    assert missing["providers"] == [RUNWARE] and "only true" in missing["detail"]
+    assert f"{RUNWARE}: none" in detail  # Runware's switch has no published default
+    assert one(items, "generate_audio", "name")["detail"].endswith(
+        f"{RUNWARE}: providerSettings.klingai.sound"
+    )
+    assert not find(items, "generate_audio", "missing", I2V)
 
 
 def test_output_shapes(items: list[dict[str, Any]]) -> None:
@@ -103,10 +110,12 @@ def test_output_shapes(items: list[dict[str, Any]]) -> None:
 
 
 def test_price_per_second(items: list[dict[str, Any]], report: dict[str, Any]) -> None:
-    assert one(items, "(price)", "missing")["providers"] == [RUNCOMFY]
+    assert not find(items, "(price)", "missing", I2V)  # every gateway now states a price
     semantics = one(items, "(price)", "semantics")["detail"]
-    assert f"{RUNFLOW}: $0.112/s (generate_audio=false)" in semantics
-    assert report["fields"]["prompt"]["providers"][RUNWARE]["price"] == "$0.112/s"
+    assert f"{RUNFLOW}: $0.112/s (generate_audio=false);" in semantics
+    both = "$0.112/s (generate_audio=false), $0.168/s (generate_audio=true)"
+    assert report["fields"]["prompt"]["providers"][RUNWARE]["price"] == both
+    assert report["fields"]["prompt"]["providers"][RUNCOMFY]["price"] == both
 
 
 def test_shot_type_enum(items: list[dict[str, Any]]) -> None:

@@ -122,7 +122,11 @@ def test_a_new_provider_just_appears(schemas_copy: Path) -> None:
     items = drift_items(report)
     ranges = [i for i in items if i["field"] == "duration" and i["kind"] == "range"]
     assert ranges and "acme/text-to-video: 5..10" in ranges[0]["detail"]
-    prices = [i for i in items if i["field"] == "(price)" and i["kind"] == "range"]
+    prices = [
+        i
+        for i in items
+        if i["field"] == "(price)" and i["kind"] == "range" and i["endpoint"] == "text-to-video"
+    ]
     assert prices and "acme/text-to-video: $0.2/s" in prices[0]["detail"]
     unmapped = [
         i

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 
@@ -37,11 +39,14 @@ def test_tampered_body_is_rejected(fake, receiver):
         client.image_to_video.parse_callback(tampered, headers=headers, secret=SECRET)
 
 
-def test_replayed_callback_is_rejected(fake, receiver):
+def test_signature_is_plain_hex_hmac_of_the_raw_body(fake, receiver):
+    """Runflow's guide: `Runflow-Signature: <hex>` = HMAC-SHA256(secret, raw body), 64 hex
+    characters, no timestamp (https://docs.runflow.io/guides/verify-callback-signatures)."""
     client, _, (body, headers) = _runflow_callback(fake, receiver)
-    later = time.time() + 301
-    with pytest.raises(errors.WebhookVerificationError, match="outside 300 s"):
-        client.image_to_video.parse_callback(body, headers=headers, secret=SECRET, now=later)
+    expected = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    assert webhooks.header_value(headers, "Runflow-Signature") == expected
+    much_later = time.time() + 30 * 86400  # no timestamp is signed: no replay window exists
+    client.image_to_video.parse_callback(body, headers=headers, secret=SECRET, now=much_later)
 
 
 def test_wrong_secret_is_rejected(fake, receiver):
@@ -71,7 +76,36 @@ def test_unsigned_runware_webhook_parses_and_refuses_a_secret(fake, receiver):
 
 def test_sign_and_verify_round_trip():
     body = json.dumps({"run_id": "r1"}).encode()
-    header = webhooks.sign(SECRET, body, timestamp=1_700_000_000)
-    webhooks.verify(SECRET, body, header, now=1_700_000_100)
+    header = webhooks.sign(SECRET, body)
+    assert header == hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    webhooks.verify(SECRET, body, header)
+    for malformed in ("v1=abc", f"t=1,v1={header}", header.upper(), header[:-1]):
+        with pytest.raises(errors.WebhookVerificationError, match="malformed"):
+            webhooks.verify(SECRET, body, malformed)
+
+
+def test_timestamped_scheme_still_round_trips():
+    body = json.dumps({"run_id": "r1"}).encode()
+    header = webhooks.sign(SECRET, body, scheme="hmac-sha256-timestamped", timestamp=1_700_000_000)
+    webhooks.verify(SECRET, body, header, scheme="hmac-sha256-timestamped", now=1_700_000_100)
     with pytest.raises(errors.WebhookVerificationError, match="malformed"):
-        webhooks.verify(SECRET, body, "v1=abc", now=1_700_000_100)
+        webhooks.verify(SECRET, body, "v1=abc", scheme="hmac-sha256-timestamped")
+    with pytest.raises(errors.WebhookVerificationError, match="unknown signature scheme"):
+        webhooks.verify(SECRET, body, header, scheme="md5")
+
+
+def test_published_callback_envelopes_parse(fake):
+    """Runflow's callbacks page: run.partial_succeeded, and batch callbacks with batch_id."""
+    client = make_client("runflow", fake("runflow").url)
+    partial = {"event": "run.partial_succeeded", "run_id": "r1", "status": "partial_succeeded",
+               "output": {"outputs": [{"url": "https://x.test/v.mp4"}]}}  # fmt: skip
+    batch = {"event": "batch.succeeded", "batch_id": "b1", "status": "succeeded",
+             "output": {"items": [], "succeeded": 0, "failed": 0, "cancelled": 0, "total": 0}}  # fmt: skip
+    for payload in (partial, batch):
+        body = json.dumps(payload).encode()
+        headers = {"Runflow-Signature": webhooks.sign(SECRET, body)}
+        callback = client.image_to_video.parse_callback(body, headers=headers, secret=SECRET)
+        assert callback.event == payload["event"]
+    both_ids = json.dumps({**batch, "run_id": "r1"}).encode()
+    with pytest.raises(errors.ValidationError):
+        client.image_to_video.parse_callback(both_ids, headers={}, secret=None)

@@ -87,8 +87,9 @@ def test_seed_mistakes_are_named_clearly() -> None:
 NULL_FOR_OPTIONAL = [
     ("runcomfy.image_to_video", {"prompt": "a cat", "start_image_url": "u", "end_image_url": None}),
     ("runflow.image_to_video", {"input": {"prompt": "a cat", "start_image_url": "u", "end_image_url": None}}),
-    ("runware.text_to_video", [{"taskType": "videoInference", "taskUUID": "t", "model": "klingai:kling-video@3-pro",
-                                "positivePrompt": "a cat", "negativePrompt": None}]),
+    ("runware.text_to_video", [{"taskType": "videoInference", "model": "klingai:kling-video@3-pro",
+                                "taskUUID": "3f1c2a9e-7b4d-4e8a-9c61-0d2b5e7f8a13", "width": 1920,
+                                "height": 1080, "positivePrompt": "a cat", "negativePrompt": None}]),
 ]  # fmt: skip
 
 

@@ -32,6 +32,8 @@ CASES = [
      f"{REQUEST}#/properties/x/$ref: remote $ref 'https://evil.test/s.json' is refused"),
     (REQUEST, lambda d: d["properties"].update(x={"$ref": "#/$defs/Nope"}),
      f"{REQUEST}#/properties/x/$ref: $ref '#/$defs/Nope' does not resolve inside this file"),
+    (REQUEST, lambda d: d.update({"x-unique-keys": "id"}),
+     f"{REQUEST}#/x-unique-keys: must be a non-empty list of property names"),
     ("acme/manifest.yaml", "id: acme\nname: Acme\nbase_url: ftp://x\n",
      "acme/manifest.yaml#: 'auth' is a required property"),
     ("acme/manifest.yaml", "id: acme\nname: [unclosed\n", "acme/manifest.yaml#: invalid YAML at line 3 column 1"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .conftest import SCHEMAS, run_cli
 
-RUNWARE = SCHEMAS / "runware/image-to-video/2026-11-22/examples"
+RUNWARE = SCHEMAS / "runware/image-to-video/2026-11-30/examples"
 
 
 def test_valid_payload_exits_0() -> None:
@@ -21,14 +21,14 @@ def test_valid_payload_exits_0() -> None:
 
 
 def test_invalid_payload_lists_every_error_as_json(tmp_path: Path) -> None:
-    payload = [{"taskType": "videoInference", "taskUUID": "x", "model": "klingai:kling-video@3-pro",
+    payload = [{"taskType": "videoInference", "taskUUID": "3f1c2a9e-7b4d-4e8a-9c61-0d2b5e7f8a13", "model": "klingai:kling-video@3-pro",
                 "positivePrompt": "a", "duration": 20, "inputs": {"frameImages": [{"image": "u"}]}}]  # fmt: skip
     file = tmp_path / "p.json"
     file.write_text(json.dumps(payload))
     done = run_cli("validate", "runware/image-to-video", str(file), "--format", "json")
     assert done.returncode == 1
     report = json.loads(done.stdout)
-    assert report["valid"] is False and report["version"] == "2026-11-22"
+    assert report["valid"] is False and report["version"] == "2026-11-30"
     pointers = sorted(e["pointer"] for e in report["errors"])
     assert pointers == ["/0/duration", "/0/positivePrompt"]
 

@@ -76,7 +76,8 @@ def test_local_files_inline_or_fail_clearly(tmp_path: Path):
 
 
 def test_webhook_tolerance_window():
-    header = webhooks.sign("s", b"{}", timestamp=1000)
-    webhooks.verify("s", b"{}", header, now=1000 + 299)
+    scheme = "hmac-sha256-timestamped"
+    header = webhooks.sign("s", b"{}", scheme=scheme, timestamp=1000)
+    webhooks.verify("s", b"{}", header, scheme=scheme, now=1000 + 299)
     with pytest.raises(errors.WebhookVerificationError):
-        webhooks.verify("s", b"{}", header, now=1000 + 301)
+        webhooks.verify("s", b"{}", header, scheme=scheme, now=1000 + 301)

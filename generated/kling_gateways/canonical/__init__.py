@@ -210,6 +210,7 @@ def _quote_one(data: Mapping[str, Any], *, target: str) -> Quote:
         pricing,
         seconds=_quote.request_seconds(data),
         generate_audio=_quote.request_audio(data),
+        voice_control=_quote.request_voice_control(data),
     )
     try:
         _payload, warnings = translate(data, to=target)

@@ -250,7 +250,7 @@ class RequestFields(RootModel[list[VideoInferenceTask]]):
 class Request(SchemaChecked, RequestFields):
     """RequestFields, plus the schema's rules a model cannot express on its own.
 
-    Checked through the JSON Schema: dependentRequired, if, multipleOf, not, optional properties that may not be null.
+    Checked through the JSON Schema: dependentRequired, format, if, multipleOf, not, optional properties that may not be null.
     """
 
     __kling_schema__ = SchemaValidator(

@@ -25,7 +25,7 @@ class ResponseFields(KlingModel):
 class Response(SchemaChecked, ResponseFields):
     """ResponseFields, plus the schema's rules a model cannot express on its own.
 
-    Checked through the JSON Schema: optional properties that may not be null.
+    Checked through the JSON Schema: format, optional properties that may not be null.
     """
 
     __kling_schema__ = SchemaValidator(

@@ -3,12 +3,24 @@
 #   schemas/acme/image-to-video/2026-01-01/response.json sha256=3fe0acfcc30a87bdcea741dfd952fc5b9ff759064faebf21f0c112eb62faa579
 from __future__ import annotations
 
-from kling_gateways._runtime.model import KlingModel
+from kling_gateways._runtime.model import KlingModel, SchemaChecked
+from kling_gateways._runtime.validation import SchemaValidator
 
 
 class Video(KlingModel):
     url: str
 
 
-class Response(KlingModel):
+class ResponseFields(KlingModel):
     video: Video
+
+
+class Response(SchemaChecked, ResponseFields):
+    """ResponseFields, plus the schema's rules a model cannot express on its own.
+
+    Checked through the JSON Schema: format.
+    """
+
+    __kling_schema__ = SchemaValidator(
+        '{"title":"Response","type":"object","required":["video"],"properties":{"video":{"type":"object","required":["url"],"properties":{"url":{"type":"string","format":"uri"}}}}}'
+    )
