@@ -1,0 +1,412 @@
+"""Mutation testing of the core rules with cosmic-ray: `bash scripts/mutation`.
+
+Each target (a module, or the functions of a module that make one decision) is mutated in
+its own scratch copy of the repository, one mutant at a time, and only the tests of its
+area run against it. Runtime modules live in `templates/runtime/` and reach users as
+generated copies: for them each mutant is followed by `kling-codegen generate` in the copy,
+so the tests import what the generator made from the mutated template.
+
+What counts: a mutant is killed when the area's tests fail (or time out). Mutants inside
+type annotations (strings under `from __future__ import annotations`) are skipped, and the
+mutants listed in `bench/mutation-equivalents.yaml` (no behaviour change, each with its
+reason) are reported apart, not counted. Which mutants run is fixed by a seed: the sample
+(when a target has more mutants than `--max-per-target`) and the hypothesis seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bench.mutation_report import Outcome, Survivor, report
+
+ROOT = Path(__file__).resolve().parent.parent
+EQUIVALENTS = ROOT / "bench" / "mutation-equivalents.yaml"
+RESULTS = ROOT / "bench" / "MUTATION.md"
+SEED = 19
+TOOL = "cosmic-ray==8.7.0"
+
+# One operator per mistake people make: a flipped or off-by-one comparison, a wrong
+# arithmetic operator, a negated or inverted condition, swapped booleans, a changed
+# constant, a loop that never runs, a caught exception that changed.
+OPERATORS = frozenset(
+    f"core/{name}"
+    for name in (
+        "ReplaceComparisonOperator_Eq_NotEq",
+        "ReplaceComparisonOperator_NotEq_Eq",
+        "ReplaceComparisonOperator_Lt_LtE",
+        "ReplaceComparisonOperator_Lt_GtE",
+        "ReplaceComparisonOperator_LtE_Lt",
+        "ReplaceComparisonOperator_LtE_Gt",
+        "ReplaceComparisonOperator_Gt_GtE",
+        "ReplaceComparisonOperator_Gt_LtE",
+        "ReplaceComparisonOperator_GtE_Gt",
+        "ReplaceComparisonOperator_GtE_Lt",
+        "ReplaceComparisonOperator_Is_IsNot",
+        "ReplaceComparisonOperator_IsNot_Is",
+        "ReplaceBinaryOperator_Add_Sub",
+        "ReplaceBinaryOperator_Sub_Add",
+        "ReplaceBinaryOperator_Mul_Div",
+        "ReplaceBinaryOperator_Div_Mul",
+        "ReplaceBinaryOperator_Pow_Mul",
+        "ReplaceBinaryOperator_Mod_FloorDiv",
+        "ReplaceBinaryOperator_BitOr_BitAnd",
+        "ReplaceBinaryOperator_BitAnd_BitOr",
+        "ReplaceUnaryOperator_USub_UAdd",
+        "ReplaceUnaryOperator_Delete_Not",
+        "AddNot",
+        "ReplaceTrueWithFalse",
+        "ReplaceFalseWithTrue",
+        "ReplaceAndWithOr",
+        "ReplaceOrWithAnd",
+        "ReplaceBreakWithContinue",
+        "ReplaceContinueWithBreak",
+        "NumberReplacer",
+        "ZeroIterationForLoop",
+        "ExceptionReplacer",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A row of the results: files to mutate (optionally only some functions) and tests."""
+
+    name: str
+    files: dict[str, tuple[str, ...] | None]  # path -> qualified function names, None = all
+    tests: tuple[str, ...]
+    timeout: float = 120.0
+
+    @property
+    def runtime(self) -> bool:
+        return any(path.startswith("templates/runtime/") for path in self.files)
+
+
+TARGETS = (
+    Target(
+        "mapping interpreter",
+        {"templates/runtime/mapping.py": None},
+        ("tests/runtime", "tests/canonical/test_canonical_examples.py"),
+    ),
+    Target("diff rules, scalars", {"codegen/diff/scalars.py": None}, ("tests/diff",)),
+    Target("diff rules, objects", {"codegen/diff/objects.py": None}, ("tests/diff",)),
+    Target(
+        "retry decisions",
+        {
+            "templates/runtime/http.py": None,
+            "templates/runtime/retry.py": None,
+            "templates/runtime/lifecycle.py": (
+                "Lifecycle.idempotent",
+                "Lifecycle.prepare",
+                "Lifecycle.submit_call",
+                "TaskArrayLifecycle.prepare",
+            ),
+            "templates/runtime/client.py": ("_ClientCore.__init__",),
+        },
+        ("tests/runtime", "tests/e2e/test_faults.py"),
+    ),
+    Target(
+        "webhook verification",
+        {"templates/runtime/webhooks.py": None},
+        ("tests/runtime", "tests/e2e/test_callbacks.py"),
+    ),
+)
+
+
+@dataclass
+class Mutant:
+    job_id: str
+    path: str
+    line: int
+    operator: str
+    occurrence: int
+    text: str  # the source line before mutation, stripped
+    function: str
+
+    @property
+    def key(self) -> tuple[str, int, str, int]:
+        return (self.path, self.line, self.operator, self.occurrence)
+
+
+@dataclass
+class Run:
+    target: Target
+    mutants: list[Mutant] = field(default_factory=list)
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--target", action="append", help="run only targets whose name has this")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--max-per-target", type=int, default=100)
+    parser.add_argument("--jobs", type=int, default=2, help="targets run side by side")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--dry-run", action="store_true", help="count the mutants, run none")
+    args = parser.parse_args(argv)
+    chosen = [t for t in TARGETS if not args.target or any(s in t.name for s in args.target)]
+    equivalents = _load_equivalents()
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        runs = list(
+            pool.map(lambda t: _run_target(t, args.seed, args.max_per_target, args.dry_run), chosen)
+        )
+    if args.dry_run:
+        for run in runs:
+            print(f"{run.target.name}: {len(run.mutants)} mutants")
+        return 0
+    text = report(runs=[_summary(run, equivalents) for run in runs], seed=args.seed, tool=TOOL)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def _load_equivalents() -> list[dict[str, str]]:
+    data = yaml.safe_load(EQUIVALENTS.read_text(encoding="utf-8")) or []
+    return [dict(entry) for entry in data]
+
+
+def _run_target(target: Target, seed: int, limit: int, dry_run: bool) -> Run:
+    run = Run(target)
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="kling-mutation-") as scratch:
+        copy = Path(scratch) / "repo"
+        _copy_repo(copy)
+        env = _env(copy)
+        config = _write_config(copy, target)
+        if not dry_run:
+            _baseline(copy, env, config)
+        session = str(copy / "session.sqlite")
+        _cosmic(["init", str(config), session], copy, env)
+        run.mutants = _select(copy, session, target, seed, limit, env)
+        if dry_run:
+            return run
+        _cosmic(["exec", str(config), session], copy, env)
+        run.outcomes = _outcomes(copy, session, env)
+    run.seconds = time.monotonic() - start
+    return run
+
+
+def _copy_repo(copy: Path) -> None:
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
+    for rel in filter(None, listed.split("\0")):
+        source = ROOT / rel
+        if source.is_file():
+            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / rel)
+
+
+def _env(copy: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(copy), str(copy / "generated")])
+    env["XDG_CACHE_HOME"] = str(copy / ".cache")
+    env["KLING_CODEGEN_TEST_CACHE"] = str(copy / ".cache" / "tests")
+    env["PYTHONHASHSEED"] = "0"
+    env.pop("KLING_CODEGEN_CACHE", None)
+    return env
+
+
+def _write_config(copy: Path, target: Target) -> Path:
+    script = copy / "mutation-test.sh"
+    steps = ["set -e", f'cd "{copy}"']
+    if target.runtime:
+        steps.append(f"{sys.executable} -m codegen generate > /dev/null")
+    tests = " ".join(target.tests)
+    steps.append(
+        f"{sys.executable} -m pytest -x -q -p no:cacheprovider -p no:randomly "
+        f"--hypothesis-seed={SEED} {tests}"
+    )
+    script.write_text("\n".join(steps) + "\n", encoding="utf-8")
+    config = copy / "mutation.toml"
+    modules = ", ".join(f'"{path}"' for path in target.files)
+    config.write_text(
+        "[cosmic-ray]\n"
+        f"module-path = [{modules}]\n"
+        f"timeout = {target.timeout}\n"
+        "excluded-modules = []\n"
+        f'test-command = "bash {script}"\n'
+        "[cosmic-ray.distributor]\n"
+        'name = "local"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def _baseline(copy: Path, env: dict[str, str], config: Path) -> None:
+    """The area's tests must pass on the unmutated code, or every mutant looks killed."""
+    done = subprocess.run(
+        ["bash", str(copy / "mutation-test.sh")], env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{config}: tests fail before any mutation:\n{done.stdout[-3000:]}")
+
+
+def _cosmic(args: list[str], copy: Path, env: dict[str, str]) -> None:
+    command = [str(Path(sys.executable).parent / "cosmic-ray"), *args]
+    subprocess.run(command, cwd=copy, env=env, check=True, capture_output=True)
+
+
+def _helper(copy: Path, env: dict[str, str], *args: str) -> str:
+    """Run bench.mutation_db (which imports cosmic-ray) in the copy's environment."""
+    command = [sys.executable, "-m", "bench.mutation_db", *args]
+    return subprocess.run(
+        command, cwd=copy, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _select(
+    copy: Path, session: str, target: Target, seed: int, limit: int, env: dict[str, str]
+) -> list[Mutant]:
+    """Keep the target's mutants (chosen operators, scoped functions, no annotations)."""
+    rows = yaml.safe_load(_helper(copy, env, "list", session)) or []
+    keep: list[Mutant] = []
+    for row in rows:
+        mutant = _mutant(copy, row, target)
+        if mutant is not None:
+            keep.append(mutant)
+    keep.sort(key=lambda m: m.key)
+    if len(keep) > limit:
+        keep = sorted(random.Random(seed).sample(keep, limit), key=lambda m: m.key)
+    chosen = {m.job_id for m in keep}
+    skipped = [str(row["job_id"]) for row in rows if row["job_id"] not in chosen]
+    (copy / "skipped.txt").write_text("\n".join(skipped), encoding="utf-8")
+    _helper(copy, env, "skip", session, str(copy / "skipped.txt"))
+    return keep
+
+
+def _mutant(copy: Path, row: dict[str, Any], target: Target) -> Mutant | None:
+    path = str(row["path"])
+    if row["operator"] not in OPERATORS:
+        return None
+    line = int(row["line"])
+    source = _Source.load(copy / path)
+    if source.in_annotation(line, int(row["column"])):
+        return None
+    function = source.function_at(line)
+    scope = target.files[path]
+    if scope is not None and not any(function == f or function.startswith(f + ".") for f in scope):
+        return None
+    return Mutant(
+        job_id=str(row["job_id"]),
+        path=path,
+        line=line,
+        operator=str(row["operator"]),
+        occurrence=int(row["occurrence"]),
+        text=source.lines[line - 1].strip(),
+        function=function,
+    )
+
+
+@dataclass
+class _Source:
+    lines: list[str]
+    functions: list[tuple[int, int, str]]  # first line, last line, qualified name
+    annotations: list[tuple[int, int, int, int]]  # start (line, col), end (line, col)
+
+    @classmethod
+    def load(cls, path: Path) -> _Source:
+        if path not in _SOURCES:
+            text = path.read_text(encoding="utf-8")
+            tree = ast.parse(text)
+            _SOURCES[path] = cls(text.splitlines(), list(_functions(tree, "")), list(_notes(tree)))
+        return _SOURCES[path]
+
+    def function_at(self, line: int) -> str:
+        inside = [
+            (last - first, name) for first, last, name in self.functions if first <= line <= last
+        ]
+        return min(inside)[1] if inside else "<module>"
+
+    def in_annotation(self, line: int, column: int) -> bool:
+        point = (line, column)
+        return any((a, b) <= point < (c, d) for a, b, c, d in self.annotations)
+
+
+_SOURCES: dict[Path, _Source] = {}
+
+
+def _functions(node: ast.AST, prefix: str) -> Iterator[tuple[int, int, str]]:
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            name = f"{prefix}{child.name}"
+            if not isinstance(child, ast.ClassDef):
+                first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
+                yield first, child.end_lineno or child.lineno, name
+            yield from _functions(child, name + ".")
+
+
+def _notes(tree: ast.AST) -> Iterator[tuple[int, int, int, int]]:
+    for node in ast.walk(tree):
+        found: list[ast.expr | None] = []
+        if isinstance(node, ast.arg):
+            found.append(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            found.append(node.annotation)
+        for note in found:
+            if note is not None:
+                yield note.lineno, note.col_offset, note.end_lineno or 0, note.end_col_offset or 0
+
+
+def _outcomes(copy: Path, session: str, env: dict[str, str]) -> dict[str, Outcome]:
+    rows = yaml.safe_load(_helper(copy, env, "results", session)) or []
+    return {str(r["job_id"]): Outcome(str(r["outcome"]), str(r.get("diff", ""))) for r in rows}
+
+
+def _summary(run: Run, equivalents: list[dict[str, str]]) -> dict[str, Any]:
+    killed, survived, equivalent, errors = 0, [], [], 0
+    for mutant in run.mutants:
+        outcome = run.outcomes.get(mutant.job_id, Outcome("missing", ""))
+        reason = _equivalent(mutant, equivalents)
+        survivor = Survivor(mutant.path, mutant.line, mutant.function, mutant.operator, mutant.text)
+        if reason is not None and outcome.status == "survived":
+            equivalent.append((survivor, reason))
+        elif outcome.status == "killed":
+            killed += 1
+        elif outcome.status == "survived":
+            survived.append((survivor, outcome.diff))
+        else:
+            errors += 1
+    return {
+        "target": run.target,
+        "killed": killed,
+        "survived": survived,
+        "equivalent": equivalent,
+        "errors": errors,
+        "seconds": run.seconds,
+    }
+
+
+def _equivalent(mutant: Mutant, equivalents: list[dict[str, str]]) -> str | None:
+    for entry in equivalents:
+        if (
+            entry["file"] == mutant.path
+            and entry["operator"] == mutant.operator.removeprefix("core/")
+            and entry["line"] == mutant.text
+        ):
+            return entry["why"]
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
