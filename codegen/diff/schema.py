@@ -27,6 +27,7 @@ Raw = tuple[str, Path, str, str]  # (rule stem, relative path, message, subject)
 
 _MAX_REF_HOPS = 64
 _MAX_DEPTH = 150  # nested schema levels compared before giving up on a branch
+MAX_FINDINGS = 1000  # findings listed per schema node (see _bounded)
 
 
 @dataclass
@@ -43,7 +44,22 @@ class Engine:
     cache: dict[tuple[int, str, str], Any] = field(default_factory=dict)
 
     def view(self, raw: Any, doc: Document) -> Schema:
-        """The schema a node stands for: `$ref`s followed, booleans as objects."""
+        """The schema a node stands for: `$ref`s followed, booleans as objects.
+
+        A `$ref` with sibling keywords is merged into a new dict once per node and side, so
+        the same node always has the same view: memo and cycle checks key on its identity
+        (a property `{"$ref": "#", "minimum": 1}` would otherwise be compared anew at every
+        level, exponentially).
+        """
+        key = (id(raw), doc.path, "view")
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = self._follow(raw, doc)
+            self.cache[key] = cached
+            self.keep.append(raw)
+        return cached  # type: ignore[no-any-return]
+
+    def _follow(self, raw: Any, doc: Document) -> Schema:
         node = raw
         for _ in range(_MAX_REF_HOPS):
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
@@ -86,11 +102,30 @@ def diff(engine: Engine, old_raw: Any, new_raw: Any) -> list[Raw]:
         return []
     engine.stack.add(key)
     try:
-        found = _ref_change(old_raw, new_raw) + _diff_nodes(engine, old, new)
+        found = _bounded(_ref_change(old_raw, new_raw) + _diff_nodes(engine, old, new))
     finally:
         engine.stack.discard(key)
     engine.memo[key] = found
     return found
+
+
+def _bounded(found: list[Raw]) -> list[Raw]:
+    """At most MAX_FINDINGS per node, plus the first finding of every other rule stem.
+
+    Shared definitions reached along many paths (a chain of objects whose two properties
+    both `$ref` the next) repeat their findings once per path, 2**depth times; the bound
+    keeps the comparison linear in the document while every rule that fired, and so the
+    verdict, stays in the report.
+    """
+    if len(found) <= MAX_FINDINGS:
+        return found
+    kept = found[:MAX_FINDINGS]
+    stems = {item[0] for item in kept}
+    for item in found[MAX_FINDINGS:]:
+        if item[0] not in stems:
+            stems.add(item[0])
+            kept.append(item)
+    return kept
 
 
 def _ref_change(old_raw: Any, new_raw: Any) -> list[Raw]:
