@@ -80,6 +80,23 @@ _STEMS: dict[str, tuple[str, str, str]] = {
     "property-discriminator-mapping-changed": (W, W, "the discriminator mapping changed"),
     "property-became-read-only": (W, I, "a property became readOnly (ignored in requests)"),
     "property-became-write-only": (I, B, "a property became writeOnly (no longer returned)"),
+    "property-became-not-read-only": (I, I, "an optional property is no longer readOnly"),
+    "required-property-became-not-read-only": (
+        B,
+        I,
+        "a required property is no longer readOnly: clients must now send it",
+    ),
+    "property-became-not-write-only": (I, I, "an optional property is no longer writeOnly"),
+    "required-property-became-not-write-only": (
+        I,
+        B,
+        "a required property is no longer writeOnly: responses now carry it",
+    ),
+    "property-added-to-closed-object": (
+        I,
+        B,
+        "a property was added where additionalProperties was false",
+    ),
 }
 
 # Bounds: keyword stem -> True if it is a lower bound (raising it narrows).

@@ -17,7 +17,7 @@ from codegen.diff.load import Document
 from codegen.diff.model import Change
 from codegen.diff.objects import diff_arrays, diff_objects
 from codegen.diff.rules import OPAQUE_KEYWORDS, kebab, schema_rule
-from codegen.diff.scalars import diff_scalars, diff_types
+from codegen.diff.scalars import diff_scalars, diff_types, type_change_beside_values
 from codegen.diff.unions import branches, diff_all_of, diff_unions, normalized
 from codegen.diff.values import Schema, finite_values, json_equal
 from codegen.errors import pointer
@@ -150,7 +150,9 @@ def _diff_nodes(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
 def diff_plain(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     """Compare two schemas that are not unions (anyOf/oneOf handled by the caller)."""
     found = _diff_finite(engine, old, new)
-    if not found and finite_values(old) is None and finite_values(new) is None:
+    if finite_values(old) is not None or finite_values(new) is not None:
+        found = type_change_beside_values(old, new) + found
+    elif not found:
         found = diff_types(old, new)
         found += diff_scalars(old, new)
         found += diff_objects(engine, old, new)
