@@ -13,7 +13,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from codegen.diff.lines import line_of
 from codegen.diff.load import Document
+from codegen.diff.locate import locate
 from codegen.diff.model import Change
 from codegen.diff.objects import diff_arrays, diff_objects
 from codegen.diff.rules import OPAQUE_KEYWORDS, kebab, schema_rule
@@ -298,14 +300,43 @@ def _show(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-def to_changes(engine: Engine, found: list[Raw], scope: str) -> list[Change]:
-    """Turn relative findings into Changes located under `scope` ("" for a bare schema)."""
+def to_changes(
+    engine: Engine, found: list[Raw], scope: str, bases: tuple[str, str] = ("", "")
+) -> list[Change]:
+    """Turn relative findings into Changes located under `scope` ("" for a bare schema).
+
+    `bases` are the JSON pointers of the two compared schemas in their files; each Change
+    also gets the file, pointer and line where it is written (see locate.py).
+    """
     changes = []
     for stem, path, message, subject in found:
         rule = schema_rule(engine.direction, stem)
         location = f"{scope}#{pointer(path)}"
-        changes.append(Change(rule.id, rule.severity, rule.direction, location, message, subject))
+        file, at = source_of(engine, bases, path, stem)
+        changes.append(
+            Change(
+                rule.id,
+                rule.severity,
+                rule.direction,
+                location,
+                message,
+                subject,
+                file=file,
+                pointer=at,
+                line=line_of(file, at),
+            )
+        )
     return changes
+
+
+def source_of(engine: Engine, bases: tuple[str, str], path: Path, stem: str) -> tuple[str, str]:
+    """(file, pointer): in the new file when the path exists there, else in the old one."""
+    at, complete = locate(engine.new, bases[1], path, stem)
+    if not complete:
+        old_at, old_complete = locate(engine.old, bases[0], path, stem)
+        if old_complete:
+            return engine.old.path, old_at
+    return engine.new.path, at
 
 
 def prefixed(prefix: Path, found: list[Raw]) -> list[Raw]:
