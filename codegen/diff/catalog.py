@@ -1,7 +1,8 @@
 """Diff each provider's consecutive schema versions in `schemas/` and write a changelog.
 
 Layout: schemas/<provider>/<endpoint>/<YYYY-MM-DD>/{request,response,status,callback}.json;
-request.json is compared on the request side of the wire, the others on the response side.
+request.json is compared on the request side of the wire, the others on the response side
+(their role, `role_direction`); any other `*.json` as a request, and the report says so.
 """
 
 from __future__ import annotations
@@ -14,8 +15,18 @@ from pathlib import Path
 from codegen.diff.compare import diff_files
 from codegen.diff.model import Change, summarize
 
-KINDS = {"request": "request", "response": "response", "status": "response", "callback": "response"}
+ROLES = {"request": "request", "response": "response", "status": "response", "callback": "response"}
 _VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def role_direction(path: str | Path) -> tuple[str, str]:
+    """(direction, why) for a schema file: `response.json`, `status.json` and `callback.json`
+    describe what a server sends; `request.json` what a client sends; anything else is
+    assumed to be a request, and `why` says so."""
+    stem = Path(path).stem
+    if stem in ROLES:
+        return ROLES[stem], f"{Path(path).name} is a {ROLES[stem]} schema"
+    return "request", f"{Path(path).name}: request assumed (not a known file role)"
 
 
 @dataclass(frozen=True)
@@ -28,9 +39,16 @@ class Step:
     kind: str
     changes: tuple[Change, ...]
     note: str = ""
+    direction: str = "request"
+    old_file: str = ""  # "" when the file is new in this version
+    new_file: str = ""  # "" when the file is gone in this version
+
+    @property
+    def status(self) -> str:
+        return "added" if not self.old_file else "removed" if not self.new_file else "changed"
 
 
-def _endpoints(schemas_dir: Path) -> list[tuple[str, list[Path]]]:
+def version_folders(schemas_dir: Path) -> list[tuple[str, list[Path]]]:
     found = []
     for endpoint in sorted(p for p in schemas_dir.glob("*/*") if p.is_dir()):
         versions = sorted(v for v in endpoint.iterdir() if v.is_dir() and _VERSION.match(v.name))
@@ -40,29 +58,62 @@ def _endpoints(schemas_dir: Path) -> list[tuple[str, list[Path]]]:
 
 
 def catalog_steps(schemas_dir: Path) -> list[Step]:
-    """Every (endpoint, consecutive version pair, file kind) comparison, in a stable order."""
+    """Every (endpoint, consecutive version pair, schema file) comparison, in a stable order:
+    the four known roles first, then any other `*.json` (compared as a request, and said)."""
     steps: list[Step] = []
-    for endpoint, versions in _endpoints(schemas_dir):
+    for endpoint, versions in version_folders(schemas_dir):
         for old, new in itertools.pairwise(versions):
-            for kind, direction in KINDS.items():
-                steps += _step(endpoint, old, new, kind, direction)
+            for kind in file_kinds(old, new):
+                steps += _step(endpoint, old, new, kind)
     return steps
 
 
-def _step(endpoint: str, old: Path, new: Path, kind: str, direction: str) -> list[Step]:
+def file_kinds(old: Path, new: Path) -> list[str]:
+    others = {p.stem for folder in (old, new) for p in folder.glob("*.json") if p.is_file()}
+    return [*ROLES, *sorted(others - set(ROLES))]
+
+
+def _step(endpoint: str, old: Path, new: Path, kind: str) -> list[Step]:
     before, after = old / f"{kind}.json", new / f"{kind}.json"
+    direction, why = role_direction(after)
+    note = "" if kind in ROLES else why
     if not before.exists() and not after.exists():
         return []
     if not before.exists() or not after.exists():
         note = f"{kind}.json {'added' if after.exists() else 'removed'}"
-        return [Step(endpoint, old.name, new.name, kind, (), note)]
+        return [
+            Step(
+                endpoint,
+                old.name,
+                new.name,
+                kind,
+                (),
+                note,
+                direction,
+                str(before) if before.exists() else "",
+                str(after) if after.exists() else "",
+            )
+        ]
     changes = diff_files(before, after, direction=direction)
-    return [Step(endpoint, old.name, new.name, kind, tuple(changes))]
+    return [
+        Step(
+            endpoint,
+            old.name,
+            new.name,
+            kind,
+            tuple(changes),
+            note,
+            direction,
+            str(before),
+            str(after),
+        )
+    ]
 
 
-def changelog_markdown(schemas_dir: Path) -> str:
-    """The catalog changelog (generated/docs/changelog.md), newest version pair first."""
-    steps = catalog_steps(Path(schemas_dir))
+def changelog_markdown(schemas_dir: Path, steps: list[Step] | None = None) -> str:
+    """The catalog changelog (generated/docs/changelog.md), newest version pair first;
+    `steps` (default: every consecutive pair under `schemas_dir`) to show a subset."""
+    steps = catalog_steps(Path(schemas_dir)) if steps is None else steps
     lines = [
         "# Schema changelog",
         "",
@@ -95,21 +146,27 @@ def _section(endpoint: str, old: str, new: str, group: list[Step]) -> list[str]:
     for step in group:
         if step.note:
             lines += [f"- `{step.kind}.json`: {step.note}"]
-            continue
         if not step.changes:
             continue
         lines += [
             "",
             f"### {step.kind}.json",
             "",
-            "| severity | rule | location | change |",
-            "|---|---|---|---|",
+            "| severity | rule | location | where | change |",
+            "|---|---|---|---|---|",
         ]
         lines += [
-            f"| {c.severity} | `{c.rule}` | `{c.location}` | {_cell(c.message)} |"
+            f"| {c.severity} | `{c.rule}` | `{c.location}` | `{_where(c)}` | {_cell(c.message)} |"
             for c in step.changes
         ]
     return [*lines, ""]
+
+
+def _where(change: Change) -> str:
+    """`<version>/<file>:<line>`: where the change is written, inside the endpoint folder."""
+    path = Path(change.file)
+    where = f"{path.parent.name}/{path.name}"
+    return f"{where}:{change.line}" if change.line else f"{where}#{change.pointer}"
 
 
 def _cell(text: str) -> str:

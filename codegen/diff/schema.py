@@ -59,7 +59,7 @@ class Engine:
             cached = self._follow(raw, doc)
             self.cache[key] = cached
             self.keep.append(raw)
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     def _follow(self, raw: Any, doc: Document) -> Schema:
         node = raw
