@@ -146,3 +146,19 @@ def test_direction_comes_from_the_file_role(tmp_path: Path) -> None:
     other.write_text(json.dumps({"enum": ["a"]}))
     text = _run(tmp_path, "diff", str(new), str(other)).stdout
     assert "request assumed" in text
+
+
+def test_the_pre_commit_hook_fails_a_commit_that_breaks_a_schema(repo: Path) -> None:
+    import shlex
+
+    import yaml
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = [h for h in hooks if h["id"] == "kling-codegen-breaking-changes"]
+    args = shlex.split(hook["entry"])[1:]  # after the console script's name
+    assert _run(repo, *args).returncode == 0  # nothing staged yet
+    _version(repo, "2026-03-01", {**V1, "required": ["prompt", "duration"]})
+    _git(repo, "add", "-A")  # pre-commit runs on what is staged
+    done = _run(repo, *args)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "request-property-became-required" in done.stdout
