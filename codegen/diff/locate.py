@@ -60,27 +60,55 @@ def keywords(stem: str) -> tuple[str, ...]:
     return ()
 
 
-def locate(doc: Document, base: str, path: Path, stem: str) -> tuple[str, bool]:
+Walk = dict[tuple[Any, ...], Any]
+
+
+def locate(
+    doc: Document, base: str, path: Path, stem: str, walked: Walk | None = None
+) -> tuple[str, bool]:
     """(pointer, complete): the pointer in `doc` of the finding at `path` under `base`;
-    `complete` is False when only an ancestor exists in this document."""
+    `complete` is False when only an ancestor exists in this document. `walked` memoises
+    the walk by path prefix across the findings of one comparison."""
     words: tuple[str, ...] = keywords(stem)
     if any(stem.endswith(g) for g in _GONE) and path:
         path = path[:-1]  # the removed thing: point at where it was, in this version
     elif stem.endswith(_REQUIREDNESS) and len(path) >= 2 and path[-2] == "properties":
         path, words = path[:-2], ("required",)
-    node, at = _start(doc, base)
-    index = 0
-    while index < len(path):
-        stepped = _step(doc, node, at, path[index], path[index + 1 : index + 2])
-        if stepped is None:
-            return at, False
-        node, at, used = stepped
-        index += used
+    node, at, complete = _walk(doc, base, path, {} if walked is None else walked)
+    if not complete:
+        return at, False
     node, at = _keyword_home(doc, node, at, words)
     for word in words:
         if isinstance(node, dict) and word in node:
             return f"{at}/{escape_pointer_token(word)}", True
     return at, True
+
+
+def _walk(doc: Document, base: str, path: Path, walked: Walk) -> tuple[Any, str, bool]:
+    key = (doc.path, base, path)
+    if key in walked:
+        cached: tuple[Any, str, bool] = walked[key]
+        return cached
+    if not path:
+        node, at = _start(doc, base)
+        found: tuple[Any, str, bool] = (node, at, True)
+    else:
+        # a two-token step (prefixItems/i) is walked from the grandparent
+        cut = 2 if len(path) >= 2 and path[-2] == "prefixItems" else 1
+        node, at, complete = _walk(doc, base, path[:-cut], walked)
+        found = (node, at, False)
+        if complete:
+            ahead = path[-cut + 1 :][:1] if cut == 2 else ()
+            stepped = _step(doc, node, at, path[-cut], ahead, walked)
+            if stepped is not None and stepped[2] == cut:
+                found = (stepped[0], stepped[1], True)
+            elif stepped is not None and cut == 2:
+                deeper = _step(doc, stepped[0], stepped[1], path[-1], (), walked)
+                if deeper is not None:
+                    found = (deeper[0], deeper[1], True)
+    if len(walked) < 100_000:
+        walked[key] = found
+    return found
 
 
 def _start(doc: Document, base: str) -> tuple[Any, str]:
@@ -132,6 +160,21 @@ def _child(node: Any, at: str, token: str | int) -> tuple[Any, str] | None:
 
 
 def _step(
+    doc: Document, node: Any, at: str, token: str | int, ahead: Path, walked: Walk
+) -> tuple[Any, str, int] | None:
+    """One path token from `node` (written at `at`), memoised: shared components are
+    reached from many operations, through the same $ref target."""
+    key = ("step", doc.path, id(node), at, token, ahead)
+    if key not in walked:
+        found = _step_once(doc, node, at, token, ahead)
+        if len(walked) >= 200_000:
+            return found
+        walked[key] = found
+    result: tuple[Any, str, int] | None = walked[key]
+    return result
+
+
+def _step_once(
     doc: Document, node: Any, at: str, token: str | int, ahead: Path
 ) -> tuple[Any, str, int] | None:
     for candidate, where in _candidates(doc, node, at):

@@ -15,7 +15,7 @@ from typing import Any
 
 from codegen.diff.lines import line_of
 from codegen.diff.load import Document
-from codegen.diff.locate import locate
+from codegen.diff.locate import Walk, locate
 from codegen.diff.model import Change
 from codegen.diff.objects import diff_arrays, diff_objects
 from codegen.diff.rules import OPAQUE_KEYWORDS, kebab, schema_rule
@@ -44,6 +44,7 @@ class Engine:
     stack: set[tuple[int, int, str]] = field(default_factory=set)
     keep: list[Any] = field(default_factory=list)
     cache: dict[tuple[int, str, str], Any] = field(default_factory=dict)
+    walked: Walk = field(default_factory=dict)  # source locations by path (locate.py)
 
     def view(self, raw: Any, doc: Document) -> Schema:
         """The schema a node stands for: `$ref`s followed, booleans as objects.
@@ -331,9 +332,9 @@ def to_changes(
 
 def source_of(engine: Engine, bases: tuple[str, str], path: Path, stem: str) -> tuple[str, str]:
     """(file, pointer): in the new file when the path exists there, else in the old one."""
-    at, complete = locate(engine.new, bases[1], path, stem)
+    at, complete = locate(engine.new, bases[1], path, stem, engine.walked)
     if not complete:
-        old_at, old_complete = locate(engine.old, bases[0], path, stem)
+        old_at, old_complete = locate(engine.old, bases[0], path, stem, engine.walked)
         if old_complete:
             return engine.old.path, old_at
     return engine.new.path, at
