@@ -75,39 +75,17 @@ def file_kinds(old: Path, new: Path) -> list[str]:
 
 def _step(endpoint: str, old: Path, new: Path, kind: str) -> list[Step]:
     before, after = old / f"{kind}.json", new / f"{kind}.json"
-    direction, why = role_direction(after)
-    note = "" if kind in ROLES else why
     if not before.exists() and not after.exists():
         return []
+    direction, why = role_direction(after)
+    note = "" if kind in ROLES else why
+    changes: tuple[Change, ...] = ()
     if not before.exists() or not after.exists():
         note = f"{kind}.json {'added' if after.exists() else 'removed'}"
-        return [
-            Step(
-                endpoint,
-                old.name,
-                new.name,
-                kind,
-                (),
-                note,
-                direction,
-                str(before) if before.exists() else "",
-                str(after) if after.exists() else "",
-            )
-        ]
-    changes = diff_files(before, after, direction=direction)
-    return [
-        Step(
-            endpoint,
-            old.name,
-            new.name,
-            kind,
-            tuple(changes),
-            note,
-            direction,
-            str(before),
-            str(after),
-        )
-    ]
+    else:
+        changes = tuple(diff_files(before, after, direction=direction))
+    files = (str(before) if before.exists() else "", str(after) if after.exists() else "")
+    return [Step(endpoint, old.name, new.name, kind, changes, note, direction, *files)]
 
 
 def changelog_markdown(schemas_dir: Path, steps: list[Step] | None = None) -> str:

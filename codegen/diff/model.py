@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from codegen.diff.rules import Rule
 
 SEVERITIES = ("info", "warning", "breaking")
 DIRECTIONS = ("request", "response")
@@ -57,6 +61,25 @@ class Change:
         if self.file:
             found.update(file=self.file, pointer=self.pointer, line=self.line)
         return found
+
+
+def located(
+    rule: Rule, location: str, message: str, subject: str, *, file: str, pointer: str
+) -> Change:
+    """A Change of `rule`, written at `pointer` in `file` (its line looked up)."""
+    from codegen.diff.lines import line_of
+
+    return Change(
+        rule.id,
+        rule.severity,
+        rule.direction,
+        location,
+        message,
+        subject,
+        file=file,
+        pointer=pointer,
+        line=line_of(file, pointer),
+    )
 
 
 def summarize(changes: list[Change]) -> dict[str, int]:

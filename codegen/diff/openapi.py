@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from codegen.diff.lines import line_of
 from codegen.diff.load import Document
-from codegen.diff.model import Change
+from codegen.diff.model import Change, located
 from codegen.diff.rules import RULES
 from codegen.diff.schema import Engine, diff, to_changes
 from codegen.errors import escape_pointer_token
@@ -39,20 +38,9 @@ class _Pair:
     ) -> None:
         """One operation-level finding; `at` is the document and pointer it is written at
         (the new document unless the thing exists only in the old one)."""
-        rule = RULES[rule_id]
         doc, where = at if at is not None else (self.new, self.op_at[1])
         self.out.append(
-            Change(
-                rule.id,
-                rule.severity,
-                rule.direction,
-                location,
-                message,
-                subject,
-                file=doc.path,
-                pointer=where,
-                line=line_of(doc.path, where),
-            )
+            located(RULES[rule_id], location, message, subject, file=doc.path, pointer=where)
         )
 
     def schema(

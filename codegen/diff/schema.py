@@ -13,10 +13,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from codegen.diff.lines import line_of
 from codegen.diff.load import Document
 from codegen.diff.locate import Walk, locate
-from codegen.diff.model import Change
+from codegen.diff.model import Change, located
 from codegen.diff.objects import diff_arrays, diff_objects
 from codegen.diff.rules import OPAQUE_KEYWORDS, kebab, schema_rule
 from codegen.diff.scalars import diff_scalars, diff_types, type_change_beside_values
@@ -314,19 +313,7 @@ def to_changes(
         rule = schema_rule(engine.direction, stem)
         location = f"{scope}#{pointer(path)}"
         file, at = source_of(engine, bases, path, stem)
-        changes.append(
-            Change(
-                rule.id,
-                rule.severity,
-                rule.direction,
-                location,
-                message,
-                subject,
-                file=file,
-                pointer=at,
-                line=line_of(file, at),
-            )
-        )
+        changes.append(located(rule, location, message, subject, file=file, pointer=at))
     return changes
 
 
