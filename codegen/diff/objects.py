@@ -40,7 +40,11 @@ def diff_objects(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     found: list[Raw] = []
     for name in sorted(set(old_props) | set(new_props)):
         if name in old_props and name in new_props:
-            required = name in (old.get("required") or []) and name in (new.get("required") or [])
+            required = (
+                engine.one_sided_required
+                and name in (old.get("required") or [])
+                and (name in (new.get("required") or []))
+            )
             found += _diff_kept(engine, name, old_props[name], new_props[name], required)
         elif name in old_props:
             found += _diff_removed(engine, name, old, new)
@@ -162,7 +166,11 @@ def _diff_required(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     old_props, new_props = old.get("properties") or {}, new.get("properties") or {}
     found: list[Raw] = []
     for name in sorted(after - before):
-        if name in new_props and _hidden(engine, engine.new_view(new_props[name])):
+        if (
+            engine.one_sided_required
+            and name in new_props
+            and _hidden(engine, engine.new_view(new_props[name]))
+        ):
             continue
         if name not in new_props and not engine.strict_objects:
             continue  # OpenAPI reading: undocumented properties are outside the contract
@@ -177,7 +185,11 @@ def _diff_required(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     for name in sorted(before - after):
         if name in old_props and name not in new_props:
             continue  # reported as removed
-        if name in old_props and _hidden(engine, engine.old_view(old_props[name])):
+        if (
+            engine.one_sided_required
+            and name in old_props
+            and _hidden(engine, engine.old_view(old_props[name]))
+        ):
             continue
         found.append(
             (

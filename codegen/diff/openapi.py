@@ -21,8 +21,9 @@ class _Pair:
 
     def __init__(self, old: Document, new: Document) -> None:
         self.old, self.new = old, new
-        self.request = Engine(old, new, "request", strict_objects=False)
-        self.response = Engine(old, new, "response", strict_objects=False)
+        one_sided = not str(new.data.get("openapi", "")).startswith("3.1")
+        self.request = Engine(old, new, "request", False, one_sided_required=one_sided)
+        self.response = Engine(old, new, "response", False, one_sided_required=one_sided)
         self.out: list[Change] = []
         self.op_at = ("", "")  # pointers of the operation being compared (old, new)
         self.where: dict[int, str] = {}  # id of a dereferenced parameter/header -> pointer

@@ -39,6 +39,9 @@ class Engine:
     new: Document
     direction: str
     strict_objects: bool
+    # OpenAPI 3.0: `required` on a readOnly (writeOnly) property applies to responses
+    # (requests) only. OpenAPI 3.1 dropped that rule: such a property is required both ways.
+    one_sided_required: bool = True
     memo: dict[tuple[int, int, str], list[Raw]] = field(default_factory=dict)
     stack: set[tuple[int, int, str]] = field(default_factory=set)
     keep: list[Any] = field(default_factory=list)

@@ -117,3 +117,25 @@ def test_type_change_hidden_by_an_enum_is_named() -> None:
     (change,) = [c for c in found if c.rule == "request-property-type-changed"]
     assert change.location == "#/properties/p"
     assert change.message == "type integer -> string"
+
+
+@pytest.mark.parametrize(("version", "breaking"), [("3.0.3", True), ("3.1.0", False)])
+def test_required_read_only_follows_the_openapi_version(version: str, breaking: bool) -> None:
+    """OpenAPI 3.0: `required` on a readOnly property applies to responses only, so dropping
+    readOnly makes clients send it; 3.1 dropped that rule (oasdiff: ERR for 3.0, INFO for
+    3.1), so clients already had to send it."""
+
+    def doc(read_only: bool) -> dict[str, Any]:
+        prop = {"type": "string", **({"readOnly": True} if read_only else {})}
+        body = {"content": {"application/json": {"schema": _obj(prop, required=True)}}}
+        return {
+            "openapi": version,
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/a": {"post": {"requestBody": body, "responses": {"200": {"description": "ok"}}}}
+            },
+        }
+
+    found = diff_documents(make_document("old", doc(True)), make_document("new", doc(False)))
+    rules = {c.rule for c in found if c.severity == "breaking"}
+    assert rules == ({"request-required-property-became-not-read-only"} if breaking else set())
