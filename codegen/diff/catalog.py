@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from codegen.catalog.model import SCHEMA_KINDS
 from codegen.diff.compare import diff_files
 from codegen.diff.model import Change, summarize
 
-ROLES = {"request": "request", "response": "response", "status": "response", "callback": "response"}
+# The catalog's schema kinds by side of the wire: only request.json is what a client sends.
+ROLES = {kind: "request" if kind == "request" else "response" for kind in SCHEMA_KINDS}
 _VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
