@@ -15,17 +15,22 @@ from codegen.errors import escape_pointer_token
 
 _MAX_DEPTH = 256
 _MAX_NODES = 200_000
-_INDEX: dict[str, dict[str, int]] = {}
+_INDEX: dict[tuple[str, int, int], dict[str, int]] = {}
 
 
 def line_of(file: str, pointer: str) -> int | None:
     """The 1-based line where `pointer` is written in `file` (its key, for a member), or the
     line of its closest indexed ancestor; None when the file cannot be read."""
-    index = _INDEX.get(file)
+    try:
+        stat = Path(file).stat()
+    except (OSError, ValueError):
+        return None
+    key = (file, stat.st_mtime_ns, stat.st_size)
+    index = _INDEX.get(key)
     if index is None:
         index = _build(file)
         if len(_INDEX) < 512:
-            _INDEX[file] = index
+            _INDEX[key] = index
     if not index:
         return None
     while pointer not in index and pointer:
