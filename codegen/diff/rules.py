@@ -78,7 +78,11 @@ _STEMS: dict[str, tuple[str, str, str]] = {
     "property-discriminator-removed": (W, W, "the discriminator was removed"),
     "property-discriminator-property-changed": (B, B, "the discriminator propertyName changed"),
     "property-discriminator-mapping-changed": (W, W, "the discriminator mapping changed"),
-    "property-became-read-only": (W, I, "a property became readOnly (ignored in requests)"),
+    "property-became-read-only": (
+        B,
+        I,
+        "a property became readOnly (ignored or refused in requests)",
+    ),
     "property-became-write-only": (I, B, "a property became writeOnly (no longer returned)"),
     "property-became-not-read-only": (I, I, "an optional property is no longer readOnly"),
     "required-property-became-not-read-only": (
@@ -172,7 +176,7 @@ _API: dict[str, tuple[str, str, str]] = {
     "security-scheme-added": ("request", I, "a security scheme was added"),
     "new-required-request-parameter": ("request", B, "a required parameter was added"),
     "new-optional-request-parameter": ("request", I, "an optional parameter was added"),
-    "request-parameter-removed": ("request", W, "a parameter was removed"),
+    "request-parameter-removed": ("request", B, "a parameter clients send was removed"),
     "request-parameter-became-required": ("request", B, "a parameter became required"),
     "request-parameter-became-optional": ("request", I, "a parameter became optional"),
     "request-parameter-style-changed": ("request", B, "a parameter's style changed"),

@@ -81,7 +81,7 @@ CASES: list[tuple[str, Any, Any, set[str], set[str]]] = [
      _obj({"anyOf": [{"type": "string"}, {"type": "array"}]}), set(), {"property-any-of-added"}),
     # readOnly / writeOnly, as oasdiff and openapi-diff read them (docs/diff.md)
     ("optional property became readOnly", _obj({"type": "string"}),
-     _obj({"type": "string", "readOnly": True}), set(), set()),
+     _obj({"type": "string", "readOnly": True}), {"property-became-read-only"}, set()),
     ("required property no longer readOnly",
      _obj({"type": "string", "readOnly": True}, required=True),
      _obj({"type": "string"}, required=True), {"required-property-became-not-read-only"}, set()),
