@@ -92,6 +92,9 @@ class Engine:
 
 
 _NOTHING: Schema = {"type": []}
+_BOUND_VERBS = ("increased", "decreased", "set", "removed")
+_ARRAY_BOUNDS = ("min-items", "max-items", "min-contains", "max-contains")
+_OBJECT_BOUNDS = ("min-properties", "max-properties")
 _NOT_SIBLINGS = frozenset(
     {"$ref", "description", "title", "$defs", "definitions", "$schema", "$id", "$comment"}
 )
@@ -158,11 +161,38 @@ def diff_plain(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     if finite_values(old) is not None or finite_values(new) is not None:
         found = type_change_beside_values(old, new) + found
     elif not found:
+        kinds = _kinds_in_play(engine, old, new)
         found = diff_types(old, new)
-        found += diff_scalars(old, new)
-        found += diff_objects(engine, old, new)
-        found += diff_arrays(engine, old, new)
+        found += [f for f in diff_scalars(old, new) if _FAMILY.get(f[0], "") in kinds]
+        found += diff_objects(engine, old, new) if "object" in kinds else []
+        found += diff_arrays(engine, old, new) if "array" in kinds else []
     return found + diff_all_of(engine, old, new) + annotations_and_opaque(old, new)
+
+
+# Keyword rule stems by the JSON type they constrain ("" applies to every type).
+_FAMILY = {
+    **{f"property-{b}-{v}": "number" for b in ("min", "max") for v in _BOUND_VERBS},
+    **{f"property-{b}-{v}": "string" for b in ("min-length", "max-length") for v in _BOUND_VERBS},
+    **{f"property-{b}-{v}": "array" for b in _ARRAY_BOUNDS for v in _BOUND_VERBS},
+    **{f"property-{b}-{v}": "object" for b in _OBJECT_BOUNDS for v in _BOUND_VERBS},
+    **{f"property-multiple-of-{v}": "number" for v in ("set", "changed", "removed")},
+    **{f"property-pattern-{v}": "string" for v in ("added", "changed", "removed")},
+    **{f"property-unique-items-{v}": "array" for v in ("set", "removed")},
+}
+
+
+def _kinds_in_play(engine: Engine, old: Schema, new: Schema) -> set[str]:
+    """The JSON types whose keywords can matter: on the request side those the old schema
+    accepts (only its values must still pass), on the response side those the new one may
+    send. A `{"type": "boolean"}` member compared with an object schema's `properties` is
+    no narrowing: no boolean has properties. "" stands for keywords of every type."""
+    from codegen.diff.values import declared_types
+
+    source = old if engine.direction == "request" else new
+    types = declared_types(source, null_default=True)
+    if types is None:
+        return {"", "number", "string", "array", "object"}
+    return {"", *("number" if t == "integer" else t for t in types)}
 
 
 def annotations_and_opaque(old: Schema, new: Schema) -> list[Raw]:

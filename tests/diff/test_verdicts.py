@@ -79,6 +79,11 @@ CASES: list[tuple[str, Any, Any, set[str], set[str]]] = [
      _obj({"type": "string"}), {"property-one-of-removed"}, set()),
     ("anyOf member added", _obj({"type": "string"}),
      _obj({"anyOf": [{"type": "string"}, {"type": "array"}]}), set(), {"property-any-of-added"}),
+    ("anyOf boolean member removed where another member takes booleans",
+     {"anyOf": [{"type": "boolean"}, {"properties": {"t": {"const": "bar"}}}]},
+     {"anyOf": [{"properties": {"t": {"const": "bar"}}}]}, set(), set()),
+    ("string keywords on an integer", {"type": "integer", "maxLength": 3},
+     {"type": "integer", "maxLength": 1}, set(), set()),
     # readOnly / writeOnly, as oasdiff and openapi-diff read them (docs/diff.md)
     ("optional property became readOnly", _obj({"type": "string"}),
      _obj({"type": "string", "readOnly": True}), {"property-became-read-only"}, set()),
