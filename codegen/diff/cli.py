@@ -142,4 +142,7 @@ def _catalog(schemas_dir: Path, *, fmt: str, fail_on: str, policy: Policy, ref: 
         )
     else:
         click.echo(render_catalog(kept, fmt=fmt, root=repository_root(schemas_dir)), nl=False)
+    if fmt == "text" and not kept:
+        since = f" against {ref}" if ref is not None else ""
+        click.echo(f"{schemas_dir}: no schema version pair to compare{since}")
     return _exit_code([c.severity for _, changes in kept for c in changes], fail_on)
