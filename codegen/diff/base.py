@@ -76,8 +76,11 @@ def _checkout(root: Path, inside: str, ref: str) -> Iterator[Path | None]:
         return
     archive = _git(root, "archive", "--format=tar", ref, "--", inside, binary=True)
     with tempfile.TemporaryDirectory(prefix="kling-codegen-base-") as tmp:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:  # type: ignore[arg-type]
-            tar.extractall(tmp, filter="data")
+        try:
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:  # type: ignore[arg-type]
+                tar.extractall(tmp, filter="data")  # no links or paths out of `tmp`
+        except (tarfile.TarError, OSError) as exc:
+            raise InputError(f"--base: {inside} at {ref}: cannot be read: {exc}") from None
         yield Path(tmp) / inside
 
 

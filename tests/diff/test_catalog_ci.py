@@ -162,3 +162,14 @@ def test_the_pre_commit_hook_fails_a_commit_that_breaks_a_schema(repo: Path) -> 
     done = _run(repo, *args)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "request-property-became-required" in done.stdout
+
+
+def test_a_link_out_of_the_catalog_at_the_base_is_refused(repo: Path) -> None:
+    _git(repo, "checkout", "-q", "main")
+    link = repo / "schemas" / "acme" / "image-to-video" / "2026-02-01" / "status.json"
+    link.symlink_to("/etc/passwd")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "a link")
+    done = _run(repo, "diff", "--catalog", "--base", "main")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "link" in done.stderr
