@@ -144,6 +144,8 @@ def _section(endpoint: str, old: str, new: str, group: list[Step]) -> list[str]:
 
 def _where(change: Change) -> str:
     """`<version>/<file>:<line>`: where the change is written, inside the endpoint folder."""
+    if not change.file:
+        return f"#{change.pointer}"  # only in a version as it was at --base REF
     path = Path(change.file)
     where = f"{path.parent.name}/{path.name}"
     return f"{where}:{change.line}" if change.line else f"{where}#{change.pointer}"
