@@ -44,6 +44,7 @@ class Step:
     direction: str = "request"
     old_file: str = ""  # "" when the file is new in this version
     new_file: str = ""  # "" when the file is gone in this version
+    ignored: tuple[Change, ...] = ()  # accepted by an ignore file, with their reason
 
     @property
     def status(self) -> str:

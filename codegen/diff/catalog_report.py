@@ -24,7 +24,7 @@ from codegen.diff.model import Change, summarize
 from codegen.diff.report import annotation, junit_case, text_line
 
 
-def render_catalog(steps: list[tuple[Step, list[Change]]], *, fmt: str, root: Path) -> str:
+def render_catalog(steps: list[Step], *, fmt: str, root: Path) -> str:
     """Render the kept changes of every step (after ignore rules) as one document."""
     if fmt == "json":
         return _json(steps, root)
@@ -64,7 +64,8 @@ def _rooted(change: Change, root: Path) -> Change:
     return replace(change, file=relative(change.file, root)) if change.file else change
 
 
-def _entry(step: Step, changes: list[Change], root: Path) -> dict[str, Any]:
+def _entry(step: Step, root: Path) -> dict[str, Any]:
+    changes = list(step.changes)
     provider, endpoint = step.endpoint.split("/", 1)
     return {
         "provider": provider,
@@ -79,13 +80,16 @@ def _entry(step: Step, changes: list[Change], root: Path) -> dict[str, Any]:
         "note": step.note,
         "changes": [_rooted(c, root).as_json() for c in changes],
         "summary": summarize(changes),
+        "ignored": [
+            {**_rooted(c, root).as_json(), "reason": c.ignored_reason} for c in step.ignored
+        ],
     }
 
 
-def _json(steps: list[tuple[Step, list[Change]]], root: Path) -> str:
-    every = [c for _, kept in steps for c in kept]
+def _json(steps: list[Step], root: Path) -> str:
+    every = [c for step in steps for c in step.changes]
     payload = {
-        "pairs": [_entry(step, kept, root) for step, kept in steps],
+        "pairs": [_entry(step, root) for step in steps],
         "changes": [_rooted(c, root).as_json() for c in every],
         "summary": summarize(every),
     }
@@ -98,15 +102,16 @@ def _pair_name(step: Step, root: Path) -> str:
     return f"{old} -> {new}"
 
 
-def _junit(steps: list[tuple[Step, list[Change]]], root: Path) -> str:
-    every = [c for _, kept in steps for c in kept]
+def _junit(steps: list[Step], root: Path) -> str:
+    every = [c for step in steps for c in step.changes]
     failures = sum(c.severity == "breaking" for c in every)
-    tests = sum(max(len(kept), 1) for _, kept in steps)
+    tests = sum(max(len(step.changes), 1) for step in steps)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<testsuites name="kling-codegen diff --catalog" tests="{tests}" failures="{failures}">',
     ]
-    for step, kept in steps:
+    for step in steps:
+        kept = list(step.changes)
         broken = sum(c.severity == "breaking" for c in kept)
         name = quoteattr(f"{step.endpoint} {step.kind}.json: {_pair_name(step, root)}")
         lines.append(f'  <testsuite name={name} tests="{max(len(kept), 1)}" failures="{broken}">')
@@ -121,9 +126,10 @@ def _junit(steps: list[tuple[Step, list[Change]]], root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _github(steps: list[tuple[Step, list[Change]]], root: Path) -> str:
+def _github(steps: list[Step], root: Path) -> str:
     lines = []
-    for step, kept in steps:
+    for step in steps:
+        kept = list(step.changes)
         if step.status != "changed":
             file = relative(step.new_file or step.old_file, root)
             lines.append(f"::notice file={file}::{step.endpoint}: {step.note}")
@@ -131,9 +137,10 @@ def _github(steps: list[tuple[Step, list[Change]]], root: Path) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _text(steps: list[tuple[Step, list[Change]]], root: Path) -> str:
+def _text(steps: list[Step], root: Path) -> str:
     lines = []
-    for step, kept in steps:
+    for step in steps:
+        kept = list(step.changes)
         lines += [text_line(_rooted(c, root)) for c in kept]
         counts = summarize(kept)
         summary = ", ".join(f"{n} {k}" for k, n in counts.items())

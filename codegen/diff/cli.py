@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from codegen.diff.catalog import Step
 from codegen.diff.config import Policy
 from codegen.diff.model import SEVERITIES, Change, severity_rank
 from codegen.diff.report import FORMATS, render
@@ -134,15 +135,17 @@ def _catalog(schemas_dir: Path, *, fmt: str, fail_on: str, policy: Policy, ref: 
         steps = introduced_steps(schemas_dir, ref)
     else:
         steps = catalog_steps(schemas_dir)
-    kept = [(step, policy.apply(list(step.changes))[0]) for step in steps]
+    kept = [_applied(policy, step) for step in steps]
     if fmt == "markdown":
-        click.echo(
-            changelog_markdown(schemas_dir, [replace(s, changes=tuple(k)) for s, k in kept]),
-            nl=False,
-        )
+        click.echo(changelog_markdown(schemas_dir, kept), nl=False)
     else:
         click.echo(render_catalog(kept, fmt=fmt, root=repository_root(schemas_dir)), nl=False)
     if fmt == "text" and not kept:
         since = f" against {ref}" if ref is not None else ""
         click.echo(f"{schemas_dir}: no schema version pair to compare{since}")
-    return _exit_code([c.severity for _, changes in kept for c in changes], fail_on)
+    return _exit_code([c.severity for step in kept for c in step.changes], fail_on)
+
+
+def _applied(policy: Policy, step: Step) -> Step:
+    kept, ignored = policy.apply(list(step.changes))
+    return replace(step, changes=tuple(kept), ignored=tuple(ignored))

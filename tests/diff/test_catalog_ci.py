@@ -127,6 +127,18 @@ def test_machine_formats_are_one_document_each(tmp_path: Path) -> None:
     (lost,) = kinds["response"]["changes"]
     assert lost["rule"] == "response-property-enum-value-added" and lost["line"] > 0
     assert report["summary"]["breaking"] == 2
+    ignore = tmp_path / "ignore.yaml"
+    ignore.write_text(
+        "ignore:\n  - rule: response-property-enum-value-added\n"
+        "    location: '#/properties/status'\n    reason: clients take any status\n"
+    )
+    accepted = json.loads(_run(tmp_path, "diff", "--catalog", "--schemas", schemas, "--format",
+                               "json", "--ignore", str(ignore)).stdout)  # fmt: skip
+    response = next(p for p in accepted["pairs"] if p["kind"] == "response")
+    assert (
+        response["changes"] == [] and response["ignored"][0]["reason"] == "clients take any status"
+    )
+    assert accepted["summary"]["breaking"] == 1
     junit = _run(tmp_path, "diff", "--catalog", "--schemas", schemas, "--format", "junit")
     suites = xml.dom.minidom.parseString(junit.stdout).getElementsByTagName("testsuite")
     assert len(suites) == 3
