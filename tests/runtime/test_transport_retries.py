@@ -26,9 +26,11 @@ from kling_gateways._runtime.http import (
     Call,
     SyncTransport,
     TransportConfig,
+    get_pointer,
+    set_pointer,
 )
 from kling_gateways._runtime.lifecycle import engine
-from kling_gateways._runtime.retry import NO_RETRIES, RetryPolicy
+from kling_gateways._runtime.retry import NO_RETRIES, RetryPolicy, parse_retry_after
 from kling_gateways._runtime.secrets import Secret
 
 KEY = "sk-test-secret-key"
@@ -40,6 +42,7 @@ class Script:
 
     answers: list[tuple[int, dict[str, str], bytes]] = field(default_factory=list)
     received: list[tuple[str, str, bytes]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
 
     def answer(self) -> tuple[int, dict[str, str], bytes]:
         index = min(len(self.received), len(self.answers)) - 1
@@ -54,6 +57,7 @@ def server() -> Iterator[tuple[str, Script]]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             script.received.append((self.command, self.path, self.rfile.read(length)))
+            script.headers.append({k.lower(): v for k, v in self.headers.items()})
             status, headers, body = script.answer()
             try:
                 self.send_response(status)
@@ -126,13 +130,16 @@ BOTH = pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"]
 
 
 @BOTH
-@pytest.mark.parametrize("retries", [0, 1, 3])
-def test_polls_are_sent_once_plus_max_retries(server: Any, retries: int, use_async: bool) -> None:
+@pytest.mark.parametrize(("retries", "status"), [(0, 503), (1, 500), (3, 503), (2, 504)])
+def test_polls_are_sent_once_plus_max_retries(
+    server: Any, retries: int, status: int, use_async: bool
+) -> None:
     url, script = server
-    script.answers = [_json(503, {"error": {"message": "busy"}})]
+    script.answers = [_json(status, {"error": {"message": "busy"}})]
     with pytest.raises(errors.ProviderError, match="busy") as info:
         _send(url, POLL, _policy(retries), use_async=use_async)
-    assert type(info.value) is errors.ProviderError and info.value.status_code == 503
+    assert type(info.value) is errors.ProviderError and info.value.status_code == status
+    assert info.value.body == {"error": {"message": "busy"}}
     assert len(script.received) == retries + 1
 
 
@@ -208,7 +215,55 @@ def test_the_request_carries_key_body_and_path(server: Any, use_async: bool) -> 
     url, script = server
     script.answers = [_json(200, {"id": "r1"})]
     _send(url + "/", SUBMIT, NO_RETRIES, use_async=use_async)
-    assert script.received == [("POST", "/runs", b'{"prompt":"p"}')]
+    _send(url, POLL, NO_RETRIES, use_async=use_async)
+    assert script.received == [("POST", "/runs", b'{"prompt":"p"}'), ("GET", "/runs/1", b"")]
+    sent = script.headers[0]
+    assert sent["authorization"] == f"Bearer {KEY}"
+    assert sent["content-type"] == sent["accept"] == "application/json"
+    assert sent["user-agent"] == "kling-gateways"
+
+
+def test_a_key_without_a_scheme_is_sent_as_is(server: Any) -> None:
+    url, script = server
+    script.answers = [_json(200, {})]
+    config = _config(url, NO_RETRIES, auth_header="X-Api-Key", auth_scheme=None)
+    SyncTransport(config).send(POLL)
+    assert script.headers[0]["x-api-key"] == KEY and "authorization" not in script.headers[0]
+
+
+@pytest.mark.parametrize(
+    ("answer", "pointer", "message"),
+    [
+        (_json(400, {"error": {"message": "bad prompt"}}), "/error/message", "bad prompt"),
+        (_json(400, {"detail": "bad"}), "/error/message", '{"detail": "bad"}'),
+        (_json(400, {"detail": "bad"}), None, '{"detail": "bad"}'),
+        ((400, {}, b"plain text failure"), "/error/message", "plain text failure"),
+        ((400, {}, b""), "/error/message", "Bad Request"),
+        (_json(400, {"error": {"message": ""}}), "/error/message", "Bad Request"),
+    ],
+)
+def test_error_messages_come_from_the_pointer_or_the_body(
+    server: Any, answer: Any, pointer: str | None, message: str
+) -> None:
+    url, script = server
+    script.answers = [answer]
+    with pytest.raises(errors.BadRequestError) as info:
+        SyncTransport(_config(url, NO_RETRIES, error_pointer=pointer)).send(POLL)
+    assert str(info.value) == f"HTTP 400: {message}"
+
+
+def test_rate_limits_pass_retry_after_to_the_policy_and_log_each_retry(
+    server: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    url, script = server
+    script.answers = [_json(429, {}, **{"Retry-After": "7"}), _json(503, {}), _json(200, {})]
+    policy = CountingPolicy(max_retries=3)
+    with caplog.at_level("WARNING", logger="kling_gateways"):
+        SyncTransport(_config(url, policy)).send(POLL)
+    assert policy.asked == [0, 1] and policy.retry_after == [7.0, None]
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines[0].startswith("retrying status /runs/1 in 0.00s (attempt 1) after HTTP 429")
+    assert lines[1].startswith("retrying status /runs/1 in 0.00s (attempt 2) after HTTP 503")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -216,9 +271,11 @@ class CountingPolicy(RetryPolicy):
     """A policy that records each delay it is asked for (one per retry)."""
 
     asked: list[int] = field(default_factory=list, compare=False)
+    retry_after: list[float | None] = field(default_factory=list, compare=False)
 
     def delay(self, attempt: int, *, retry_after: float | None = None) -> float:
         self.asked.append(attempt)
+        self.retry_after.append(retry_after)
         return 0.0
 
 
@@ -265,6 +322,37 @@ def test_a_timeout_is_retried_for_polls_only(server: Any, use_async: bool) -> No
                 SyncTransport(config).send(call)
         assert len(script.received) == attempts
     gate.set()
+
+
+def test_pointers_follow_rfc_6901() -> None:
+    doc = {"a/b": {"m~n": [10, {"x": None}]}, "": 1}
+    assert get_pointer(doc, "") is doc and get_pointer(doc, "/") is doc
+    assert get_pointer(doc, "/a~1b/m~0n/0") == 10
+    assert get_pointer(doc, "/a~1b/m~0n/1/x", "d") is None
+    for missing in ("/a~1b/m~0n/2", "/a~1b/m~0n/-1", "/a~1b/m~0n/x", "/nope", "/a~1b/m~0n/0/y"):
+        assert get_pointer(doc, missing, "d") == "d"
+    target: dict[str, Any] = {"keep": 1}
+    set_pointer(target, "/a~1b/c~0d", 2)
+    set_pointer(target, "/a~1b/e", 3)
+    assert target == {"keep": 1, "a/b": {"c~d": 2, "e": 3}}
+
+
+def test_retry_after_header_forms() -> None:
+    assert parse_retry_after(" 3 ") == 3.0 and parse_retry_after("0.5") == 0.5
+    assert parse_retry_after("-4") == 0.0 and parse_retry_after("nan") is None
+    assert parse_retry_after("") is None and parse_retry_after("in a while") is None
+    when = "Wed, 21 Oct 2015 07:28:00 GMT"
+    assert parse_retry_after(when, now=1445412480 + 100) == 0.0
+    assert parse_retry_after(when, now=1445412480 - 30) == 30.0
+    assert 0 < parse_retry_after("Fri, 01 Jan 2100 00:00:00 GMT") > 1e9  # type: ignore[operator]
+
+
+def test_jitter_draws_between_zero_and_the_ceiling() -> None:
+    import random
+
+    policy = RetryPolicy(initial_delay=1.0, max_delay=5.0, rng=random.Random(7))
+    expected = random.Random(7)
+    assert [policy.delay(n) for n in range(4)] == [expected.uniform(0, c) for c in (1, 2, 4, 5)]
 
 
 def test_backoff_doubles_from_the_initial_delay_up_to_the_cap() -> None:
@@ -388,3 +476,40 @@ def test_transport_errors_are_reported_without_the_key() -> None:
     SyncTransport(config, client=shared).close()
     assert not shared.is_closed
     shared.close()
+
+
+def test_async_transports_close_only_their_own_client() -> None:
+    config = _config(_closed_port(), NO_RETRIES)
+
+    async def go() -> tuple[bool, bool]:
+        own = AsyncTransport(config)
+        await own.close()
+        shared = httpx.AsyncClient()
+        await AsyncTransport(config, client=shared).close()
+        kept = not shared.is_closed
+        await shared.aclose()
+        return own.client.is_closed, kept
+
+    assert asyncio.run(go()) == (True, True)
+
+
+def test_client_options_reach_the_transport(server: Any) -> None:
+    url, script = server
+    script.answers = [_json(200, {"status": "queued"})]
+    client_class, endpoint = _client_class(use_async=False)
+    manifest = client_class.MANIFEST
+    with client_class(KEY) as client:
+        assert client.base_url == manifest["base_url"] and client.provider == manifest["id"]
+        assert client._config.timeout > 0 and client._config.retry == RetryPolicy()
+        assert client.file_inputs == manifest.get("file_inputs", "url")
+    options: dict[str, Any] = {"base_url": url, "timeout": 7.5, "poll_interval": 0.25}
+    with client_class(KEY, file_inputs="data-uri", **options) as client:
+        assert client._config.timeout == 7.5 and client.poll_interval == 0.25
+        assert client.file_inputs == "data-uri" and client.base_url == url
+        client.resource(endpoint).status("r1")
+    auth = manifest.get("auth", {"header": "Authorization", "scheme": "Bearer"})
+    scheme = auth.get("scheme")
+    assert script.headers[0][auth["header"].lower()] == (f"{scheme} {KEY}" if scheme else KEY)
+    other = {**manifest, "id": "other", "base_url": "https://other.test"}
+    with client_class(KEY, manifest=other) as client:
+        assert client.provider == "other" and client.base_url == "https://other.test"
