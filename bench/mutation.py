@@ -99,7 +99,14 @@ class Target:
 # tests/diff without its CLI-in-a-subprocess tests (seconds each, same rules underneath)
 DIFF_TESTS = tuple(
     f"tests/diff/{name}.py"
-    for name in ("test_rule_table", "test_verdicts", "test_diff", "test_locations", "test_hostile")
+    for name in (
+        "test_rule_table",
+        "test_object_rules",
+        "test_verdicts",
+        "test_diff",
+        "test_locations",
+        "test_hostile",
+    )
 )
 
 TARGETS = (
