@@ -7,7 +7,8 @@ generated copies: for them each mutant is followed by `kling-codegen generate` i
 so the tests import what the generator made from the mutated template.
 
 What counts: a mutant is killed when the area's tests fail (or time out). Mutants inside
-type annotations (strings under `from __future__ import annotations`) are skipped, and the
+type annotations (strings under `from __future__ import annotations`) and in `def` lines
+(`*` -> `/` turns the keyword-only marker into the positional-only one) are skipped, and the
 mutants listed in `bench/mutation-equivalents.yaml` (no behaviour change, each with its
 reason) are reported apart, not counted. Which mutants run is fixed by a seed: the sample
 (when a target has more mutants than `--max-per-target`) and the hypothesis seed.
@@ -376,7 +377,12 @@ def _functions(node: ast.AST, prefix: str) -> Iterator[tuple[int, int, str]]:
 
 
 def _notes(tree: ast.AST) -> Iterator[tuple[int, int, int, int]]:
+    """Spans no mutant may touch: annotations, and each `def` line up to its body (where a
+    `*` is the keyword-only marker, which cosmic-ray would turn into `/`)."""
     for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body[0]
+            yield node.lineno, node.col_offset, body.lineno, body.col_offset
         found: list[ast.expr | None] = []
         if isinstance(node, ast.arg):
             found.append(node.annotation)

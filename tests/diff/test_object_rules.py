@@ -133,3 +133,80 @@ def test_type_words_and_what_was_lost_or_gained() -> None:
             "number",
         ),
     }
+
+
+def _openapi(schema: Any) -> dict[str, Any]:
+    body = {"content": {"application/json": {"schema": schema}}}
+    operation = {"requestBody": body, "responses": {"200": {"description": "ok"}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"post": operation}},
+    }
+
+
+def _api(old: Any, new: Any) -> set[tuple[str, str, str]]:
+    changes = diff_documents(
+        make_document("o.json", _openapi(old)), make_document("n.json", _openapi(new))
+    )
+    return {
+        (c.rule, c.severity, c.location.removeprefix("POST /a request application/json"))
+        for c in changes
+    }
+
+
+def test_openapi_required_names_without_a_property_are_outside_the_contract() -> None:
+    assert _api(_props(b=S), {**_props(b=S), "required": ["a", "b"]}) == {
+        ("request-property-became-required", "breaking", "#/properties/b"),
+    }
+
+
+def test_required_removals_are_each_reported_once() -> None:
+    old = {**_props(a=S, b=S, c=S), "required": ["a", "b", "c"]}
+    assert _api(old, _props(b=S, c=S)) == {
+        ("request-required-property-removed", "warning", "#/properties/a"),
+        ("request-property-became-optional", "info", "#/properties/b"),
+        ("request-property-became-optional", "info", "#/properties/c"),
+    }
+    bare = _found({"type": "object", "required": ["a", "b"]}, {"type": "object"})
+    assert {(f[0], f[2]) for f in bare} == {
+        ("property-became-optional", "#/properties/a"),
+        ("property-became-optional", "#/properties/b"),
+    }
+    bare = _found({"type": "object"}, {"type": "object", "required": ["a"]})
+    assert {(f[0], f[2]) for f in bare} == {("property-became-required", "#/properties/a")}
+
+
+def test_openapi_new_property_against_the_old_additional_properties() -> None:
+    new_q = {"q": {"type": "string", "maxLength": 3}}
+    explicit = _api(
+        {**_props(), "additionalProperties": S}, {**_props(**new_q), "additionalProperties": S}
+    )
+    assert explicit == {
+        ("request-property-added", "info", "#/properties/q"),
+        ("request-property-max-length-set", "breaking", "#/properties/q"),
+    }
+    for extra in ({"additionalProperties": True}, {}):
+        assert _api({**_props(), **extra}, {**_props(**new_q), **extra}) == {
+            ("request-property-added", "info", "#/properties/q"),
+        }
+
+
+def test_openapi_additional_properties_are_compared_only_as_two_schemas() -> None:
+    number, integer = {"type": "number"}, {"type": "integer"}
+    assert _api(
+        {"type": "object", "additionalProperties": number},
+        {"type": "object", "additionalProperties": integer},
+    ) == {
+        ("request-property-type-narrowed", "breaking", "#/additionalProperties"),
+    }
+    assert _api({"type": "object", "additionalProperties": number}, {"type": "object"}) == set()
+
+
+def test_a_new_property_with_a_dangling_ref_is_no_move() -> None:
+    new = {"type": "object", "properties": {"input": {"$ref": "#/components/schemas/Nope"}}}
+    assert _api(_props(a=S, b=S), new) == {
+        ("request-property-removed", "warning", "#/properties/a"),
+        ("request-property-removed", "warning", "#/properties/b"),
+        ("request-property-added", "info", "#/properties/input"),
+    }
