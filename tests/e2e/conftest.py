@@ -73,13 +73,13 @@ def client_options(url: str, **overrides: Any) -> dict[str, Any]:
 
 
 def make_client(provider: str, url: str, **overrides: Any) -> Any:
-    return importlib.import_module(f"kling_gateways.{provider}").Client(
+    return importlib.import_module(f"kling_gateways.{provider.replace('-', '_')}").Client(
         **client_options(url, **overrides)
     )
 
 
 def make_async_client(provider: str, url: str, **overrides: Any) -> Any:
-    return importlib.import_module(f"kling_gateways.{provider}").AsyncClient(
+    return importlib.import_module(f"kling_gateways.{provider.replace('-', '_')}").AsyncClient(
         **client_options(url, **overrides)
     )
 
