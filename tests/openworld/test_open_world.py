@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDERS = Path(__file__).resolve().parent / "providers"
-SUITES = ("tests/drift", "tests/canonical", "tests/e2e")
+SUITES = ("tests/drift", "tests/canonical", "tests/e2e", "tests/catalog", "tests/runtime")
 SKIPPED = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".kling-cache", "*.egg-info")
 EXAMPLES = "10"  # hypothesis examples per property in the nested run (the outer run does 200)
 BASELINE = Path("schemas") / "drift-baseline.json"
