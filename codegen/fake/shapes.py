@@ -10,6 +10,7 @@ from codegen.fake.bodies import TASK_LIST
 from codegen.fake.state import Common, Job
 
 FAILURE = "generation failed (fake gateway)"
+MAX_INDEX = 100  # a pointer into a list never grows it past this
 
 
 def provider_status(lifecycle: dict[str, Any], common: Common) -> str | None:
@@ -115,9 +116,19 @@ def set_pointer(doc: Any, pointer: str, value: Any) -> None:
         return
     node = doc
     for token, following in pairwise(tokens):
+        if not _fits(node, token):
+            return
         fresh: Any = [] if following.isdigit() else {}
         node = _child(node, token, fresh)
-    _put(node, tokens[-1], value)
+    if _fits(node, tokens[-1]):
+        _put(node, tokens[-1], value)
+
+
+def _fits(node: Any, token: str) -> bool:
+    """Whether `token` can address into `node` (a list takes only small indexes)."""
+    if isinstance(node, list):
+        return token.isdigit() and int(token) <= MAX_INDEX
+    return isinstance(node, dict)
 
 
 def _child(node: Any, token: str, fresh: Any) -> Any:

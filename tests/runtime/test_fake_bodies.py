@@ -82,3 +82,15 @@ def test_an_example_is_the_template_when_there_is_one(tmp_path: Path) -> None:
     (tmp_path / "examples" / "status-waiting.json").write_text(json.dumps(example))
     body = shapes.status(_job(tmp_path), "queued")
     assert body == {"state": "WAITING", "id": "run-1", "position": 4}
+
+
+def test_pointers_that_cannot_fit_the_body_are_skipped() -> None:
+    doc = {"items": [1], "name": "x"}
+    shapes.set_pointer(doc, "/items/key", "v")  # a list takes only indexes
+    shapes.set_pointer(doc, "/items/999999", "v")  # never grown that far
+    shapes.set_pointer(doc, "/name/inner", "v")  # a string is replaced by an object
+    shapes.set_pointer(doc, "/list/0/url", "u")
+    assert doc == {"items": [1], "name": {"inner": "v"}, "list": [{"url": "u"}]}
+    shapes.remove_pointer(doc, "/list/0/url")
+    shapes.remove_pointer(doc, "/missing/deep")
+    assert doc["list"] == [{}]
