@@ -27,7 +27,7 @@ def signature(secret: str, body: bytes, *, timestamp: int) -> str:
 
 
 def headers_for(gateway: Gateway, job: Job, body: bytes) -> dict[str, str]:
-    headers = {"Content-Type": "application/json", "Runflow-Request-Id": job.id}
+    headers = {"Content-Type": "application/json"}
     spec = job.lifecycle.get("callback", {})
     secret = gateway.config.callback_secret
     if secret and spec.get("signature") == "hmac-sha256-timestamped":
