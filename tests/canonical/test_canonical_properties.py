@@ -97,7 +97,7 @@ def _named(message: str, runtime: ModuleType, mapping: dict[str, Any]) -> str | 
     return None
 
 
-@pytest.mark.parametrize("endpoint", ["image-to-video", "text-to-video"])
+@pytest.mark.parametrize("endpoint", sorted({m["canonical"] for m in MAPPINGS.values()}))
 @SETTINGS
 @given(data=st.data())
 def test_every_valid_request_is_translated_or_refused_for_a_reason(

@@ -50,6 +50,11 @@ def catalog_of(providers: set[str], target: Path) -> Path:
     return target
 
 
+def endpoints() -> list[str]:
+    """The canonical endpoints (schemas/canonical/<id>/), sorted."""
+    return sorted(p.name for p in (SCHEMAS / "canonical").iterdir() if p.is_dir())
+
+
 def targets(endpoint: str) -> list[str]:
     """Every "provider/endpoint" of the catalog with a mapping for `endpoint`, sorted."""
     return sorted(

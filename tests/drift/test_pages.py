@@ -10,7 +10,7 @@ from codegen.catalog import load_catalog
 from codegen.drift import analyze, docs_pages, drift_items
 from codegen.drift.markdown import md
 
-from .conftest import SCHEMAS, edit_json, targets
+from .conftest import SCHEMAS, edit_json, endpoints, targets
 
 HOSTILE = "<script>alert(1)</script> | `x` \n next"
 
@@ -23,15 +23,15 @@ def test_pages_are_deterministic() -> None:
 
 def test_markdown_has_a_side_by_side_table_per_endpoint() -> None:
     page = docs_pages(load_catalog(SCHEMAS))["drift.md"]
-    assert page.count("### Fields side by side") == 2
-    for endpoint in ("image-to-video", "text-to-video"):
+    assert page.count("### Fields side by side") == len(endpoints())
+    for endpoint in endpoints():
         assert "| field | canonical | " + " | ".join(targets(endpoint)) + " |" in page
     assert "[drift.html](drift.html)" in page
 
 
 def test_heat_map_colours_cells_by_agreement() -> None:
     page = docs_pages(load_catalog(SCHEMAS))["drift.html"]
-    assert page.startswith("<!DOCTYPE html>") and page.count("<table>") == 2
+    assert page.startswith("<!DOCTYPE html>") and page.count("<table>") == len(endpoints())
     assert 'class="missing"' in page and 'class="agree"' in page and 'href="drift.md"' in page
     assert "&lt;&lt;&lt;element_{n}&gt;&gt;&gt;" in page  # runware's reference syntax, escaped
 
