@@ -38,10 +38,9 @@ def validate(
     *, target: str, file: Path, fmt: str, kind: str, version: str | None, schemas: Path
 ) -> int:
     """Validate FILE (JSON; - for stdin) as a body for TARGET, e.g. runware/image-to-video."""
-    from codegen.catalog import load_catalog
+    from codegen.catalog.target import load_target
 
-    catalog = load_catalog(schemas)
-    chosen = _version(catalog, target, version)
+    chosen = load_target(schemas, target, version=version)
     if kind not in chosen.schemas:
         raise UsageError(
             f"{target} version {chosen.version} has no {kind} schema (has: {', '.join(sorted(chosen.schemas))})"
@@ -52,20 +51,6 @@ def validate(
         target=target, version=chosen.version, kind=kind, issues=issues, fmt=fmt, file=str(file)
     )
     return 1 if issues else 0
-
-
-def _version(catalog: Any, target: str, version: str | None) -> Any:
-    try:
-        endpoint = catalog.endpoint(target)
-    except KeyError:
-        known = ", ".join(sorted(e.key for e in catalog.endpoints()))
-        raise UsageError(f"unknown target {target!r}; known: {known}") from None
-    chosen = version or endpoint.current
-    if chosen not in endpoint.versions:
-        raise UsageError(
-            f"{target} has no version {chosen!r}; versions: {', '.join(endpoint.versions)}"
-        )
-    return endpoint.versions[chosen]
 
 
 def _read_payload(file: Path) -> Any:
@@ -88,8 +73,10 @@ def _issues(source: Any, payload: Any) -> list[tuple[str, str]]:
     from codegen.normalize import normalize_schema
 
     validator = jsonschema_rs.validator_for(normalize_schema(source).validator)
-    found = {(pointer(e.instance_path), e.message) for e in validator.iter_errors(payload)}
-    return sorted(found)
+    errors = list(validator.iter_errors(payload))
+    if len(errors) <= 1:
+        return [(pointer(e.instance_path), e.message) for e in errors]
+    return sorted({(pointer(e.instance_path), e.message) for e in errors})
 
 
 def _report(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 
@@ -33,12 +34,19 @@ def _pointer(parts: Any) -> str:
 
 
 class SchemaValidator:
-    """A JSON Schema, compiled lazily; `validate(payload)` returns every Issue, sorted."""
+    """A JSON Schema, compiled lazily; `validate(payload)` returns every Issue, sorted.
+
+    `is_valid` is the compiled validator's own method once compiled (no Python layer in
+    between), and `validate` walks the errors once: nothing to sort unless there are several.
+    """
+
+    is_valid: Callable[[Any], bool]
 
     def __init__(self, schema_json: str) -> None:
         self._schema_json = schema_json
         self._compiled: Any = None
         self._lock = threading.Lock()
+        self.is_valid = self._first_is_valid
 
     @property
     def schema(self) -> dict[str, Any]:
@@ -51,18 +59,19 @@ class SchemaValidator:
                 if self._compiled is None:
                     import jsonschema_rs
 
-                    self._compiled = jsonschema_rs.validator_for(self.schema)
+                    compiled = jsonschema_rs.validator_for(self.schema)
+                    self.is_valid = compiled.is_valid
+                    self._compiled = compiled
         return self._compiled
 
-    def is_valid(self, payload: Any) -> bool:
-        compiled = self._compiled if self._compiled is not None else self._validator()
-        return bool(compiled.is_valid(payload))
+    def _first_is_valid(self, payload: Any) -> bool:
+        return bool(self._validator().is_valid(payload))
 
     def validate(self, payload: Any) -> list[Issue]:
         validator = self._compiled if self._compiled is not None else self._validator()
-        if validator.is_valid(payload):
+        errors = list(validator.iter_errors(payload))
+        if not errors:
             return []
-        issues = {
-            Issue(_pointer(e.instance_path), e.message) for e in validator.iter_errors(payload)
-        }
-        return sorted(issues)
+        if len(errors) == 1:
+            return [Issue(_pointer(errors[0].instance_path), errors[0].message)]
+        return sorted({Issue(_pointer(e.instance_path), e.message) for e in errors})
