@@ -122,6 +122,7 @@ def spread(values: Sequence[float], unit: str = "s") -> str:
 
 MODULES = (
     "bench.startup_bench",
+    "bench.validate_cli_bench",
     "bench.generate_bench",
     "bench.scale_bench",
     "bench.validation_bench",

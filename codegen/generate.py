@@ -11,7 +11,7 @@ from codegen.errors import SchemaError
 from codegen.plan import plan
 from codegen.render.format import format_python
 from codegen.render.output import Context, with_header
-from codegen.render.parallel import render_pending
+from codegen.render.parallel import ModelWorkers, render_pending
 
 OWNED_LIST = ".kling-codegen-files"
 
@@ -35,12 +35,19 @@ def generate(schemas: Path, *, cache: Cache = NO_CACHE) -> dict[str, str]:
 
 
 def _generate(schemas: Path, cache: Cache) -> dict[str, str]:
-    catalog = load_catalog(schemas)
-    ctx = Context(catalog, cache=cache)
-    normalize_all(ctx)
-    outputs = plan(ctx)
-    render_pending(ctx)
-    files = {output.path: with_header(output) for output in outputs}
+    workers = ModelWorkers.start(schemas)  # they import the model library meanwhile
+    try:
+        catalog = load_catalog(schemas)
+        ctx = Context(catalog, cache=cache)
+        normalize_all(ctx)
+        outputs = plan(ctx)
+        models_done = render_pending(ctx, workers)
+        files = {o.path: with_header(o) for o in outputs if not o.needs_models}
+        models_done()
+        files.update({o.path: with_header(o) for o in outputs if o.needs_models})
+    finally:
+        if workers is not None:
+            workers.stop()
     files = format_python(files, cache=cache)
     files[OWNED_LIST] = owned_list(files)
     return dict(sorted(files.items()))
