@@ -24,10 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codegen.render.models import render_model_batch, render_models
-from codegen.render.output import Context
+
+if TYPE_CHECKING:
+    from codegen.render.output import Context
 
 MIN_PARALLEL = 24  # below this many cache misses, one worker is faster than several
 
