@@ -37,7 +37,9 @@ class SchemaValidator:
     """A JSON Schema, compiled lazily; `validate(payload)` returns every Issue, sorted.
 
     `is_valid` is the compiled validator's own method once compiled (no Python layer in
-    between), and `validate` walks the errors once: nothing to sort unless there are several.
+    between). `validate` answers a valid payload with that verdict alone (jsonschema-rs'
+    `is_valid` stops early and builds no error objects); for an invalid one it collects the
+    errors once and sorts them only when there are several.
     """
 
     is_valid: Callable[[Any], bool]
@@ -69,9 +71,9 @@ class SchemaValidator:
 
     def validate(self, payload: Any) -> list[Issue]:
         validator = self._compiled if self._compiled is not None else self._validator()
-        errors = list(validator.iter_errors(payload))
-        if not errors:
+        if validator.is_valid(payload):  # the verdict alone is the fastest check of a valid one
             return []
+        errors = list(validator.iter_errors(payload))
         if len(errors) == 1:
             return [Issue(_pointer(errors[0].instance_path), errors[0].message)]
         return sorted({Issue(_pointer(e.instance_path), e.message) for e in errors})
