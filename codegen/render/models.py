@@ -111,12 +111,24 @@ SELF_NAMING = ("$id", "$anchor", "$dynamicAnchor", "$dynamicRef", "$recursiveAnc
 
 
 def _self_named(schema: dict[str, Any]) -> bool:
-    """A schema that names itself or its parts could resolve against its batch neighbours.
+    """A schema that names itself or its parts, or refers outside itself, could resolve
+    against its batch neighbours (files in the same folder).
 
-    A text search: also true when such a word is only data (an enum value), which merely
-    renders that schema on its own."""
+    The names are found by a text search: also true when such a word is only data (an enum
+    value), which merely renders that schema on its own."""
     text = json.dumps(schema, ensure_ascii=False)
-    return any(json.dumps(word) in text for word in SELF_NAMING)
+    return any(json.dumps(word) in text for word in SELF_NAMING) or _refers_out(schema)
+
+
+def _refers_out(node: Any) -> bool:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if ref is not None and not (isinstance(ref, str) and ref.startswith("#")):
+            return True
+        return any(_refers_out(value) for value in node.values())
+    if isinstance(node, list):
+        return any(_refers_out(value) for value in node)
+    return False
 
 
 def nfkc_aliases(schema: dict[str, Any]) -> dict[str, str]:
