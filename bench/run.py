@@ -328,6 +328,14 @@ def main(argv: list[str] | None = None) -> int:
             timings.append(f"{name} {seconds:.0f} s")
     mode = "quick" if quick() else "full"
     total = time.perf_counter() - started
+    end = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    cpu = os.times()
+    head += (
+        f"- Load average at the end: {end[0]:.2f} / {end[1]:.2f} / {end[2]:.2f} on"
+        f" {os.cpu_count()} cores; the benchmark's own processes used"
+        f" {cpu.children_user + cpu.children_system + cpu.user + cpu.system:.0f} s of CPU in"
+        f" {total:.0f} s of wall time\n"
+    )
     title = [
         "# Benchmark results",
         "",
