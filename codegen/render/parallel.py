@@ -156,7 +156,8 @@ def render_pending(ctx: Context, workers: ModelWorkers | None = None) -> Callabl
 
 def render_many(jobs: dict[str, ModelJob]) -> dict[str, str]:
     """Render `jobs` now: in-process, or over forked workers when there are many."""
-    if len(jobs) >= MIN_PARALLEL and _workers(len(jobs)) > 1 and hasattr(os, "fork"):
+    forked = os.environ.get("KLING_CODEGEN_JOBS") != "0" and hasattr(os, "fork")
+    if forked and len(jobs) >= MIN_PARALLEL and _workers(len(jobs)) > 1:
         workers = ModelWorkers(_workers(len(jobs)))
         return workers.render(jobs)()
     keys = sorted(jobs)
@@ -169,8 +170,8 @@ def _render_batch(jobs: list[ModelJob]) -> list[str]:
 
 def _workers(count: int) -> int:
     configured = os.environ.get("KLING_CODEGEN_JOBS", "")
-    if configured.isdigit() and int(configured) > 0:
-        return min(int(configured), max(count, 1))
+    if configured.isdigit():  # 0: no worker process at all, 1: one batch
+        return min(int(configured), max(count, 1)) or 1
     if count < MIN_PARALLEL or not hasattr(os, "fork"):
         return 1
     return min(len(os.sched_getaffinity(0)), count)
