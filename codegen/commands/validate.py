@@ -38,10 +38,9 @@ def validate(
     *, target: str, file: Path, fmt: str, kind: str, version: str | None, schemas: Path
 ) -> int:
     """Validate FILE (JSON; - for stdin) as a body for TARGET, e.g. runware/image-to-video."""
-    from codegen.catalog import load_catalog
+    from codegen.catalog.target import load_target
 
-    catalog = load_catalog(schemas)
-    chosen = _version(catalog, target, version)
+    chosen = load_target(schemas, target, version=version)
     if kind not in chosen.schemas:
         raise UsageError(
             f"{target} version {chosen.version} has no {kind} schema (has: {', '.join(sorted(chosen.schemas))})"
@@ -52,20 +51,6 @@ def validate(
         target=target, version=chosen.version, kind=kind, issues=issues, fmt=fmt, file=str(file)
     )
     return 1 if issues else 0
-
-
-def _version(catalog: Any, target: str, version: str | None) -> Any:
-    try:
-        endpoint = catalog.endpoint(target)
-    except KeyError:
-        known = ", ".join(sorted(e.key for e in catalog.endpoints()))
-        raise UsageError(f"unknown target {target!r}; known: {known}") from None
-    chosen = version or endpoint.current
-    if chosen not in endpoint.versions:
-        raise UsageError(
-            f"{target} has no version {chosen!r}; versions: {', '.join(endpoint.versions)}"
-        )
-    return endpoint.versions[chosen]
 
 
 def _read_payload(file: Path) -> Any:
@@ -90,12 +75,10 @@ def _issues(source: Any, payload: Any) -> list[tuple[str, str]]:
     rules = runtime_module("rules")  # the words the generated validators use, too
     schema = normalize_schema(source).validator
     validator = compile_schema(schema)  # formats asserted, the catalog's own x- keywords
-    found = {
-        (pointer(e.instance_path), _message(rules, schema, e))
-        for e in validator.iter_errors(payload)
-    }
-    found |= set(rules.check(schema, payload))
-    return sorted(found)
+    errors = list(validator.iter_errors(payload))
+    found = [(pointer(e.instance_path), _message(rules, schema, e)) for e in errors]
+    found += rules.check(schema, payload)
+    return found if len(found) <= 1 else sorted(set(found))
 
 
 def _message(rules: Any, schema: Any, error: Any) -> str:

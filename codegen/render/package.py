@@ -79,7 +79,7 @@ def _models(ctx: Context, path: str, source: SourceFile, class_name: str) -> Out
         )
         return _add_imports(code, CHECK_IMPORTS) + check
 
-    return Output(path, (source,), build)
+    return Output(path, (source,), build, needs_models=True)
 
 
 def _plan_models(ctx: Context, schema: dict[str, Any], *, class_name: str, file: str) -> str:

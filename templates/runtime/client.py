@@ -241,18 +241,36 @@ def _fill_constants(model: type[pydantic.BaseModel] | None, payload: Any) -> Non
     """Fill required single-value fields (e.g. taskType, model) the caller left out."""
     if model is None:
         return
-    if isinstance(payload, list):
+    in_list, constants = _constants(model)
+    if not constants:
+        return
+    entries = (payload if in_list else []) if isinstance(payload, list) else [payload]
+    for entry in entries:
+        if isinstance(entry, dict):
+            for key, value in constants:
+                if key not in entry:
+                    entry[key] = value
+
+
+_CONSTANTS: dict[type[pydantic.BaseModel], tuple[bool, tuple[tuple[str, Any], ...]]] = {}
+
+
+def _constants(model: type[pydantic.BaseModel]) -> tuple[bool, tuple[tuple[str, Any], ...]]:
+    """(is a task array, the required single-value fields as (wire name, value)), once per
+    model class: the fields are scanned on first use, never per call."""
+    found = _CONSTANTS.get(model)
+    if found is None:
         item = _list_item_model(model)
-        for entry in payload if item else []:
-            _fill_constants(item, entry)
-    elif isinstance(payload, dict):
-        item = _list_item_model(model)
-        for name, info in (item or model).model_fields.items():
-            key = info.alias or name
-            if key in payload or not info.is_required():
-                continue
-            if get_origin(info.annotation) is Literal and len(get_args(info.annotation)) == 1:
-                payload[key] = get_args(info.annotation)[0]
+        fields = (item or model).model_fields
+        pairs = tuple(
+            (info.alias or name, get_args(info.annotation)[0])
+            for name, info in fields.items()
+            if info.is_required()
+            and get_origin(info.annotation) is Literal
+            and len(get_args(info.annotation)) == 1
+        )
+        found = _CONSTANTS.setdefault(model, (item is not None, pairs))
+    return found
 
 
 def _list_item_model(model: type[pydantic.BaseModel]) -> type[pydantic.BaseModel] | None:

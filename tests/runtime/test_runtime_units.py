@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -136,3 +137,60 @@ def test_webhook_tolerance_window():
     webhooks.verify("s", b"{}", header, scheme=scheme, now=1000 + 299)
     with pytest.raises(errors.WebhookVerificationError):
         webhooks.verify("s", b"{}", header, scheme=scheme, now=1000 + 301)
+
+
+def test_payload_without_files_is_not_copied_and_tuples_still_become_lists(tmp_path: Path):
+    payload = {"input": {"prompt": "a cat", "images": ["https://x.test/a.png"]}}
+    assert files.resolve_files(payload, mode="url") is payload
+    assert files.resolve_files({"images": ("a", "b")}, mode="url") == {"images": ["a", "b"]}
+    image = tmp_path / "cat.png"
+    image.write_bytes(b"\x89PNG")
+    deep = {"input": {"frames": [{"image": image}]}}
+    inlined = files.resolve_files(deep, mode="base64")
+    assert inlined["input"]["frames"][0]["image"] == "iVBORw=="
+    assert deep["input"]["frames"][0]["image"] == image  # the caller's payload is untouched
+
+
+def test_validator_lists_each_error_once_sorted_and_is_valid_is_the_compiled_check():
+    from kling_gateways._runtime.validation import Issue, SchemaValidator
+
+    schema = {
+        "type": "object",
+        "required": ["b", "a"],
+        "properties": {"n": {"type": "integer", "maximum": 3}, "m": {"minimum": 5}},
+    }
+    validator = SchemaValidator(json.dumps(schema))
+    assert validator.is_valid({"a": 1, "b": 2}) is True  # compiles on first use
+    assert validator.is_valid({"a": 1}) is False
+    one = validator.validate({"a": 1, "b": 2, "n": 9})
+    assert one == [Issue("/n", "9 is greater than the maximum of 3")]
+    several = validator.validate({"n": 9, "m": 1})
+    assert several == sorted(several) and len(several) == len(set(several)) == 4
+    assert [i.pointer for i in several] == ["", "", "/m", "/n"]
+    assert validator.validate({"a": 1, "b": 2}) == []
+
+
+def test_constant_fields_are_found_once_per_model_and_filled_when_missing():
+    from typing import Literal
+
+    import pydantic
+
+    from kling_gateways._runtime import client
+
+    class Task(pydantic.BaseModel):
+        taskType: Literal["videoInference"]
+        model: Literal["kling:3"] = "kling:3"  # has a default: not filled
+        prompt: str
+
+    class Tasks(pydantic.RootModel[list[Task]]):
+        pass
+
+    assert client._constants(Task) == (False, (("taskType", "videoInference"),))
+    assert client._constants(Tasks) is client._constants(Tasks)
+    single: dict[str, object] = {"prompt": "p"}
+    client._fill_constants(Task, single)
+    assert single == {"prompt": "p", "taskType": "videoInference"}
+    array: list[object] = [{"prompt": "p", "taskType": "other"}, "not a task"]
+    client._fill_constants(Tasks, array)
+    assert array == [{"prompt": "p", "taskType": "other"}, "not a task"]
+    client._fill_constants(Task, [{"prompt": "p"}])  # a list for a non-array model: untouched
