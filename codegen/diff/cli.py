@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from codegen.commands.options import schemas_option
 from codegen.diff.model import SEVERITIES, severity_rank
 from codegen.diff.report import FORMATS, render
 from codegen.errors import UsageError
@@ -46,7 +47,7 @@ FAIL_ON = ("breaking", "warning", "never")
     help="Override a rule's severity (repeatable).",
 )
 @click.option("--catalog", is_flag=True, help="Diff consecutive versions under --schemas.")
-@click.option("--schemas", "schemas_dir", default="schemas", show_default=True)
+@schemas_option
 def diff(
     old: str | None,
     new: str | None,
@@ -57,14 +58,16 @@ def diff(
     ignore_file: str | None,
     overrides: tuple[str, ...],
     catalog: bool,
-    schemas_dir: str,
+    schemas: Path | None,
 ) -> int:
     """Classify the changes from OLD to NEW (JSON Schemas or OpenAPI 3.x, JSON or YAML)."""
     from codegen.diff.config import load_policy
 
     policy = load_policy(ignore_file, overrides)
     if catalog:
-        return _catalog(Path(schemas_dir), fmt=fmt, fail_on=fail_on, policy=policy)
+        from codegen.commands.locate import require_schemas
+
+        return _catalog(require_schemas(schemas), fmt=fmt, fail_on=fail_on, policy=policy)
     if old is None or new is None:
         raise UsageError("diff needs OLD and NEW (or --catalog)")
     from codegen.diff.compare import diff_files

@@ -25,12 +25,16 @@ FORMATS = ("text", "json", "markdown")
 )
 @click.option("--update-baseline", is_flag=True, help="Rewrite the baseline with the drift found.")
 @schemas_option
-def drift(*, fmt: str, baseline_file: Path | None, update_baseline: bool, schemas: Path) -> int:
+def drift(
+    *, fmt: str, baseline_file: Path | None, update_baseline: bool, schemas: Path | None
+) -> int:
     """Cross-provider matrix per canonical field; exit 1 on drift the baseline does not list."""
     from codegen.catalog import load_catalog
+    from codegen.commands.locate import require_schemas
     from codegen.drift import baseline
     from codegen.drift.report import analyze, drift_items
 
+    schemas = require_schemas(schemas)
     report = analyze(load_catalog(schemas))
     items = drift_items(report)
     path = baseline_file or schemas / baseline.BASELINE_NAME
