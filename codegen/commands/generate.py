@@ -8,8 +8,16 @@ import click
 
 from codegen.commands.options import schemas_option
 
+EXAMPLES = """
+\b
+Examples:
+  kling-codegen generate
+  kling-codegen generate --check
+  kling-codegen generate --schemas my-catalog/schemas --out my-catalog/generated
+"""
 
-@click.command()
+
+@click.command(epilog=EXAMPLES)
 @schemas_option
 @click.option(
     "--out",

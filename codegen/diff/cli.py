@@ -14,7 +14,16 @@ from codegen.errors import UsageError
 FAIL_ON = ("breaking", "warning", "never")
 
 
-@click.command("diff")
+EXAMPLES = """
+\b
+Examples:
+  kling-codegen diff old/request.json new/request.json
+  kling-codegen diff old.yaml new.yaml --format github --fail-on warning
+  kling-codegen diff --catalog --format markdown
+"""
+
+
+@click.command("diff", epilog=EXAMPLES)
 @click.argument("old", required=False)
 @click.argument("new", required=False)
 @click.option(

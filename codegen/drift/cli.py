@@ -14,7 +14,16 @@ from codegen.errors import InputError
 FORMATS = ("text", "json", "markdown")
 
 
-@click.command("drift")
+EXAMPLES = """
+\b
+Examples:
+  kling-codegen drift
+  kling-codegen drift --format markdown > drift.md
+  kling-codegen drift --update-baseline
+"""
+
+
+@click.command("drift", epilog=EXAMPLES)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
     "--baseline",

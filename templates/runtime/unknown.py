@@ -32,10 +32,15 @@ class UnknownField(NamedTuple):
         return f"{text}; did you mean `{self.suggestion}`?" if self.suggestion else text
 
 
-def unknown_fields(schema: Mapping[str, Any], payload: Any) -> list[UnknownField]:
-    """Every key of `payload` (at any depth) that `schema` does not define, sorted."""
+def unknown_fields(
+    schema: Mapping[str, Any], payload: Any, *, closed: bool = False
+) -> list[UnknownField]:
+    """Every key of `payload` (at any depth) that `schema` does not define, sorted.
+
+    With `closed`, keys of objects whose schema forbids extra keys are listed too (to name
+    the nearest field in an error the validator reports anyway)."""
     found: list[UnknownField] = []
-    _walk(_Root(schema), [schema], payload, "", found, 0)
+    _walk(_Root(schema, closed), [schema], payload, "", found, 0)
     return sorted(set(found))
 
 
@@ -47,8 +52,9 @@ def nearest(name: str, known: list[str]) -> str | None:
 
 
 class _Root:
-    def __init__(self, schema: Mapping[str, Any]) -> None:
+    def __init__(self, schema: Mapping[str, Any], closed: bool) -> None:
         self.schema = schema
+        self.closed = closed
 
     def resolve(self, node: Any, seen: frozenset[str] = frozenset()) -> Iterator[Mapping[str, Any]]:
         """`node` and every subschema that applies to the same instance (refs, branches)."""
@@ -110,7 +116,7 @@ def _object(
     for part in parts:
         for name, sub in (part.get("properties") or {}).items():
             props.setdefault(name, []).append(sub)
-    open_map = any(_open(p) for p in parts)
+    open_map = any(_open(p, root.closed) for p in parts)
     for key, item in value.items():
         where = f"{here}/{str(key).replace('~', '~0').replace('/', '~1')}"
         if key in props:
@@ -119,9 +125,11 @@ def _object(
             found.append(UnknownField(where, str(key), nearest(str(key), sorted(props))))
 
 
-def _open(schema: Mapping[str, Any]) -> bool:
-    """Whether the schema names extra keys itself (a map, patterns, or forbids them)."""
+def _open(schema: Mapping[str, Any], closed: bool) -> bool:
+    """Whether the schema rules on extra keys itself (a map, patterns, or forbids them)."""
     extra = schema.get("additionalProperties", True)
+    if extra is False:
+        return not closed
     return extra is not True or bool(schema.get("patternProperties"))
 
 

@@ -10,6 +10,8 @@ import json
 import threading
 from typing import Any, NamedTuple
 
+from .unknown import UnknownField, unknown_fields
+
 
 class Issue(NamedTuple):
     """One problem: where (RFC 6901 pointer into the payload; "" is the whole payload) and what."""
@@ -38,12 +40,19 @@ class SchemaValidator:
     def __init__(self, schema_json: str) -> None:
         self._schema_json = schema_json
         self._compiled: Any = None
+        self._parsed: dict[str, Any] | None = None
         self._lock = threading.Lock()
 
     @property
     def schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = json.loads(self._schema_json)
         return schema
+
+    def unknown_fields(self, payload: Any) -> list[UnknownField]:
+        """Keys of `payload` this schema does not define (typos), with the nearest names."""
+        if self._parsed is None:
+            self._parsed = self.schema
+        return unknown_fields(self._parsed, payload)
 
     def _validator(self) -> Any:
         if self._compiled is None:

@@ -23,7 +23,9 @@ from kling_gateways._runtime.client import (
 )
 
 from .image_to_video import v2026_11_22 as _image_to_video_v2026_11_22
+from .image_to_video.v2026_11_22.validators import REQUEST as _image_to_video_v2026_11_22_schema
 from .text_to_video import v2026_11_22 as _text_to_video_v2026_11_22
+from .text_to_video.v2026_11_22.validators import REQUEST as _text_to_video_v2026_11_22_schema
 
 MANIFEST: dict[str, Any] = {
     "id": "runware",
@@ -119,6 +121,7 @@ def _spec_image_to_video_v2026_11_22(client: BaseClient | AsyncBaseClient) -> En
         "image-to-video",
         version="2026-11-22",
         validate=_image_to_video_v2026_11_22.validate_request,
+        unknown=_image_to_video_v2026_11_22_schema.unknown_fields,
         request_model=_image_to_video_v2026_11_22.Request,
         response_model=_image_to_video_v2026_11_22.Response,
         callback_model=None,
@@ -150,6 +153,7 @@ def _spec_text_to_video_v2026_11_22(client: BaseClient | AsyncBaseClient) -> End
         "text-to-video",
         version="2026-11-22",
         validate=_text_to_video_v2026_11_22.validate_request,
+        unknown=_text_to_video_v2026_11_22_schema.unknown_fields,
         request_model=_text_to_video_v2026_11_22.Request,
         response_model=_text_to_video_v2026_11_22.Response,
         callback_model=None,
