@@ -51,7 +51,9 @@ def test_schemas_option_and_environment_variable(tmp_path: Path) -> None:
     target, payload = first_valid_request()
     _payload(tmp_path / "here", payload)
     here = tmp_path / "here"
-    by_option = run("kling-codegen", "validate", target, "payload.json", "--schemas", str(catalog), cwd=here)
+    by_option = run(
+        "kling-codegen", "validate", target, "payload.json", "--schemas", str(catalog), cwd=here
+    )
     assert by_option.returncode == 0, by_option.stderr
     by_env = run(
         "kling-codegen", "diff", "--catalog", "--fail-on", "never", cwd=here,
