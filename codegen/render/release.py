@@ -20,6 +20,7 @@ from codegen.render.output import Context, Output
 BUMPS = ("patch", "minor", "major")
 # Runtime needs of the generated package, and nothing of the generator.
 DEPENDENCIES = ("pydantic>=2.11,<3", "httpx>=0.27,<1", "jsonschema-rs>=0.30,<1")
+# Rule ids are prefixed with their side of the wire ("request-property-added").
 MINOR_RULES = frozenset({"property-added", "properties-moved"})
 
 
@@ -131,10 +132,15 @@ def _step(endpoint: Endpoint, old: str, new: str) -> Event:
         )
         for change in changes:
             label = "breaking" if change.severity == "breaking" else "other"
-            counts["added" if change.rule in MINOR_RULES and label != "breaking" else label] += 1
+            added = change.rule.split("-", 1)[-1] in MINOR_RULES and label != "breaking"
+            counts["added" if added else label] += 1
     bump = "major" if counts["breaking"] else "minor" if counts["added"] else "patch"
     summary = (
         f"{endpoint.key} {old} to {new}: {counts['breaking']} breaking, "
-        f"{counts['added']} new fields, {counts['other']} other changes"
+        f"{_count(counts['added'], 'new field')}, {_count(counts['other'], 'other change')}"
     )
     return Event(new, endpoint.key, bump, summary)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
