@@ -86,7 +86,7 @@ def test_pyproject_changelog_and_package_agree(tmp_path: Path) -> None:
     assert project["name"] == "kling-gateways"
     deps = sorted(d.split(">")[0].split("<")[0] for d in project["dependencies"])
     assert deps == ["httpx", "jsonschema-rs", "pydantic"]  # the runtime, not the generator
-    assert f"__version__ = '{project['version']}'" in files["kling_gateways/__init__.py"]
+    assert f'__version__ = "{project["version"]}"' in files["kling_gateways/__init__.py"]
     changelog = files["CHANGELOG.md"]
     assert changelog.index(f"## {project['version']} (") < changelog.index("## 1.0.0 (")
     assert f"major: {ENDPOINT} 2026-01-01 to 2026-02-01" in changelog
