@@ -29,7 +29,7 @@ def _without_runtime(files: dict[str, str]) -> dict[str, bytes]:
     )
     for path, text in runtime.items():
         template = (TEMPLATES / path.removeprefix(RUNTIME)).read_text("utf-8")
-        header, _, body = text.partition("\n\n") if False else (text[: -len(template)], "", "")
+        header = text[: -len(template)]
         assert text.endswith(template), f"{path} is not templates/runtime/ verbatim"
         assert all(line.startswith("# ") for line in header.splitlines()), path
     return {p: t.encode("utf-8") for p, t in files.items() if p not in runtime}
