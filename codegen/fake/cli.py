@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 from typing import Any
 
 import click
 
+from codegen.commands.options import schemas_option
 from codegen.errors import UsageError
 
 EXAMPLES = """
@@ -32,6 +34,7 @@ Examples:
     help='JSON list of faults to inject, e.g. [{"kind": "error", "op": "submit"}].',
 )
 @click.option("--complete-after", type=float, default=None, help="Finish runs after N s.")
+@schemas_option
 def fake_gateway(
     provider: str,
     host: str,
@@ -40,6 +43,7 @@ def fake_gateway(
     callback_secret: str | None,
     faults_json: str | None,
     complete_after: float | None,
+    schemas: Path | None,
 ) -> int:
     """Serve a fake PROVIDER gateway that plays its documented lifecycle."""
     _require_fake_extra()
@@ -48,6 +52,7 @@ def fake_gateway(
     from codegen.fake.app import FakeConfig, create_app
 
     config = FakeConfig(
+        schemas_dir=_catalog(schemas),
         api_key=api_key,
         callback_secret=callback_secret,
         faults=_faults(faults_json),
@@ -60,6 +65,19 @@ def fake_gateway(
     click.echo(f"fake {provider} gateway on http://{host}:{port} (control: /__fake__/stats)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
+
+
+def _catalog(schemas: Path | None) -> Path:
+    """The catalog found as every command finds it, else the one beside this checkout."""
+    from codegen.commands.locate import find_schemas, not_found
+    from codegen.fake.catalog import SCHEMAS_DIR
+
+    found = find_schemas(schemas)
+    if found is not None:
+        return found.path
+    if not SCHEMAS_DIR.is_dir():
+        raise not_found(fallback=False)
+    return SCHEMAS_DIR
 
 
 def _require_fake_extra() -> None:
