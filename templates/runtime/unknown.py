@@ -15,6 +15,8 @@ import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from .pointer import escape, get_pointer
+
 _BRANCHES = ("allOf", "anyOf", "oneOf")
 _CONDITIONAL = ("if", "then", "else")
 _MAX_DEPTH = 64
@@ -63,25 +65,13 @@ class _Root:
         yield node
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#") and ref not in seen:
-            target = self._pointer(ref[1:])
+            target = get_pointer(self.schema, ref[1:])
             yield from self.resolve(target, seen | {ref})
         for key in _BRANCHES:
             for branch in node.get(key) or []:
                 yield from self.resolve(branch, seen)
         for key in _CONDITIONAL:
             yield from self.resolve(node.get(key), seen)
-
-    def _pointer(self, pointer: str) -> Any:
-        node: Any = self.schema
-        for raw in pointer.split("/")[1:] if pointer else []:
-            token = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, Mapping) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return None
-        return node
 
 
 def _walk(
@@ -118,7 +108,7 @@ def _object(
             props.setdefault(name, []).append(sub)
     open_map = any(_open(p, root.closed) for p in parts)
     for key, item in value.items():
-        where = f"{here}/{str(key).replace('~', '~0').replace('/', '~1')}"
+        where = f"{here}/{escape(key)}"
         if key in props:
             _walk(root, props[key], item, where, found, depth + 1)
         elif props and not open_map:

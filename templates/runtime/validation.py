@@ -10,6 +10,7 @@ import json
 import threading
 from typing import Any, NamedTuple
 
+from .pointer import escape
 from .unknown import UnknownField, unknown_fields
 
 
@@ -24,14 +25,7 @@ class Issue(NamedTuple):
 
 
 def _pointer(parts: Any) -> str:
-    if not parts:
-        return ""
-    return "".join(
-        [
-            f"/{p.replace('~', '~0').replace('/', '~1')}" if isinstance(p, str) else f"/{p}"
-            for p in parts
-        ]
-    )
+    return "".join("/" + escape(p) for p in parts or ())
 
 
 class SchemaValidator:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kling_gateways._runtime import errors, files, webhooks
-from kling_gateways._runtime.http import get_pointer, set_pointer
 from kling_gateways._runtime.lifecycle import engine, find_video_url
+from kling_gateways._runtime.pointer import get_pointer, set_pointer
 from kling_gateways._runtime.retry import RetryPolicy, parse_retry_after
 from kling_gateways._runtime.secrets import Secret, redact
 

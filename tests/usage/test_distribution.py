@@ -85,7 +85,7 @@ def test_installed_from_the_wheel_it_works_from_an_empty_folder(
         "python", "-c", "import kling_gateways; print(kling_gateways.__file__)", cwd=empty, env=env
     )
     assert where.stdout.startswith(str(site)), where.stdout + where.stderr
-    target, payload, typo, field = misspelled()
+    target, payload, _typo, field = misspelled()
     (empty / "payload.json").write_text(json.dumps(payload))
     validate = run("kling-codegen", "validate", target, "payload.json", cwd=empty, env=env)
     assert validate.returncode == 0, validate.stderr
