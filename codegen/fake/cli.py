@@ -81,10 +81,11 @@ def _catalog(schemas: Path | None) -> Path:
 
 
 def _require_fake_extra() -> None:
-    missing = [m for m in ("starlette", "uvicorn") if importlib.util.find_spec(m) is None]
+    needed = ("starlette", "uvicorn", "httpx")
+    missing = [m for m in needed if importlib.util.find_spec(m) is None]
     if missing:
         raise UsageError(
-            f"fake-gateway needs {' and '.join(missing)}, from the [fake] extra: "
+            f"fake-gateway needs {', '.join(missing)}, from the [fake] extra: "
             "pip install 'kling-codegen[fake]'"
         )
 
