@@ -36,7 +36,7 @@ def load_manifest(provider: str, *, schemas_dir: Path = SCHEMAS_DIR) -> dict[str
     path = schemas_dir / provider / "manifest.yaml"
     if not path.is_file():
         known = sorted(p.name for p in schemas_dir.iterdir() if (p / "manifest.yaml").is_file())
-        raise LookupError(f"no provider {provider!r} in {schemas_dir} (known: {', '.join(known)})")
+        raise LookupError(f"no such provider in {schemas_dir} (known: {', '.join(known)})")
     manifest: dict[str, Any] = read_data(path, fmt="yaml")
     return manifest
 

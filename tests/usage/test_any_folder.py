@@ -29,6 +29,14 @@ def test_validate_from_an_empty_folder_uses_the_installed_package(tmp_path: Path
     assert "warning:" in done.stdout and f"valid request for {target}" in done.stdout
     strict = run("kling-codegen", "validate", target, "payload.json", "--strict", cwd=tmp_path)
     assert strict.returncode == 1 and expected in strict.stdout
+    report = json.loads(
+        run(
+            "kling-codegen", "validate", target, "payload.json", "--format", "json", cwd=tmp_path
+        ).stdout
+    )
+    assert report["valid"] is True and report["errors"] == []
+    assert [w["message"] for w in report["warnings"]] == [expected]
+    assert report["warnings"][0]["pointer"].endswith(f"/{typo}")
 
 
 def test_walking_up_finds_the_catalog(tmp_path: Path) -> None:
