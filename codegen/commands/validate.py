@@ -64,7 +64,9 @@ def validate(
     unknown = _unknown(found.schema, payload, key)
     report = Report(key, found.version, kind, str(file), issues, unknown, strict)
     click.echo(report.json() if fmt == "json" else report.text(), nl=False)
-    return 1 if issues or (strict and unknown) else 0
+    if fmt == "text" and report.errors():
+        click.echo(f"{report.errors()} error(s): not a valid {report.what()}", err=True)
+    return 1 if report.errors() else 0
 
 
 def _issues(schema: dict[str, Any], payload: Any) -> list[tuple[str, str]]:
@@ -107,20 +109,23 @@ class Report:
             "target": self.target,
             "version": self.version,
             "kind": self.kind,
-            "valid": not self.issues and not (self.strict and self.unknown),
+            "valid": not self.errors(),
             "errors": errors + (unknown if self.strict else []),
             "warnings": [] if self.strict else unknown,
         }
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
+    def errors(self) -> int:
+        """How many problems make the payload invalid (unknown fields count under --strict)."""
+        return len(self.issues) + (len(self.unknown) if self.strict else 0)
+
+    def what(self) -> str:
+        return f"{self.kind} for {self.target} ({self.version})"
+
     def text(self) -> str:
         label = "error" if self.strict else "warning"
         lines = [f"{self.file}#{p}: {m}" for p, m in self.issues]
         lines += [f"{self.file}#{p}: {label}: {m}" for p, m in self.unknown]
-        what = f"{self.kind} for {self.target} ({self.version})"
-        count = len(self.issues) + (len(self.unknown) if self.strict else 0)
-        if count:
-            click.echo(f"{count} error(s): not a valid {what}", err=True)
-        else:
-            lines.append(f"{self.file}: valid {what}")
+        if not self.errors():
+            lines.append(f"{self.file}: valid {self.what()}")
         return "".join(line + "\n" for line in lines)
