@@ -29,18 +29,25 @@ def load_target(root: Path, target: str, *, version: str | None = None) -> Versi
     provider, _, endpoint = target.partition("/")
     manifest_path = root / provider / "manifest.yaml"
     if provider in RESERVED or not _plain_name(provider) or not manifest_path.is_file():
-        raise UsageError(f"unknown target {target!r}; known: {', '.join(known_targets(root))}")
+        raise _unknown(root, target)
     manifest = _checked_manifest(root, manifest_path)
     spec = manifest.data["endpoints"].get(endpoint)
     if spec is None or not _plain_name(endpoint):
-        raise UsageError(f"unknown target {target!r}; known: {', '.join(known_targets(root))}")
+        raise _unknown(root, target)
     chosen = version or spec["current"]
     folder = root / provider / endpoint / chosen
     if chosen not in spec["versions"] or not _plain_name(chosen) or not folder.is_dir():
         versions = ", ".join(sorted(spec["versions"]))
-        raise UsageError(f"{target} has no version {chosen!r}; versions: {versions}")
+        raise UsageError(
+            f"--version {chosen!r}: {target} has no such version (versions: {versions})"
+        )
     schemas = _checked_schemas(root, folder)
     return Version(provider=provider, endpoint=endpoint, version=chosen, schemas=schemas)
+
+
+def _unknown(root: Path, target: str) -> UsageError:
+    known = ", ".join(known_targets(root))
+    return UsageError(f"TARGET {target!r}: no such provider/endpoint (known: {known})")
 
 
 def known_targets(root: Path) -> list[str]:

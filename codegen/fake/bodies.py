@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.catalog.checks import resolve_local
+from codegen.read import read_data
 
 MAX_DEPTH = 12
 FORMATS = {
@@ -81,13 +82,13 @@ def _task_of(body: Any) -> Any:
 
 def _example(version_dir: Path, kind: str) -> Any:
     found = sorted((version_dir / "examples").glob(f"{kind}-*.json"))
-    return json.loads(found[0].read_text(encoding="utf-8")) if found else None
+    return read_data(found[0], fmt="json") if found else None
 
 
 def _synthesized(path: Path, *, task: bool) -> Any:
     if not path.is_file():
         return None
-    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema = read_data(path, fmt="json")
     tasks = schema.get("properties", {}).get(TASK_LIST) if task else None
     if isinstance(tasks, dict) and "items" in tasks:
         return instance(tasks["items"], root=schema)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped,unused-ignore]
-import yaml
 
 from codegen.fake.bodies import Templates, templates
+from codegen.read import read_data
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -40,8 +39,8 @@ def load_manifest(provider: str, *, schemas_dir: Path = SCHEMAS_DIR) -> dict[str
     path = schemas_dir / provider / "manifest.yaml"
     if not path.is_file():
         known = sorted(p.name for p in schemas_dir.iterdir() if (p / "manifest.yaml").is_file())
-        raise LookupError(f"no provider {provider!r} in {schemas_dir} (known: {', '.join(known)})")
-    manifest: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raise LookupError(f"no such provider in {schemas_dir} (known: {', '.join(known)})")
+    manifest: dict[str, Any] = read_data(path, fmt="yaml")
     return manifest
 
 
@@ -80,14 +79,14 @@ def video_pointer(lifecycle: dict[str, Any], mapping: dict[str, Any], *, version
 def _mapping(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
-    mapping: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    mapping: dict[str, Any] = read_data(path, fmt="yaml")
     return mapping
 
 
 def _validator(path: Path) -> Any:
     if not path.is_file():
         return None
-    schema = _normalize(json.loads(path.read_text(encoding="utf-8")))
+    schema = _normalize(read_data(path, fmt="json"))
     return jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )

@@ -41,10 +41,17 @@ def _template_source(rel: str) -> SourceFile:
 def _root(ctx: Context) -> list[Output]:
     providers = sorted(ctx.catalog.providers)
     endpoints = sorted(e.key for e in ctx.catalog.endpoints())
+    from codegen.render.release import package_version, release_sources
+
     init = Output(
         f"{PKG}/__init__.py",
-        (),
-        lambda: render("package_init.py.j2", providers=providers, endpoints=endpoints),
+        release_sources(ctx.catalog),
+        lambda: render(
+            "package_init.py.j2",
+            providers=providers,
+            endpoints=endpoints,
+            version=package_version(ctx),
+        ),
     )
     return [init, Output(f"{PKG}/py.typed", (), lambda: "", header=False)]
 

@@ -25,6 +25,7 @@ from .http import AsyncTransport, Reply, SyncTransport, TransportConfig
 from .lifecycle import Lifecycle, Result, Run, State, engine, video_url_at
 from .retry import RetryPolicy
 from .secrets import Secret, as_secret
+from .unknown import UnknownField
 
 logger = logging.getLogger("kling_gateways")
 
@@ -45,6 +46,7 @@ class EndpointSpec:
     version: str
     lifecycle: dict[str, Any]
     validate: Validator | None = None
+    unknown: Callable[[Any], Sequence[UnknownField]] | None = None
     request_model: type[pydantic.BaseModel] | None = None
     response_model: type[pydantic.BaseModel] | None = None
     callback_model: type[pydantic.BaseModel] | None = None
@@ -64,6 +66,7 @@ class _ClientCore:
         poll_interval: float = DEFAULT_POLL,
         file_inputs: files.FileMode | None = None,
         manifest: dict[str, Any] | None = None,
+        strict: bool = False,
     ) -> None:
         self.manifest = manifest if manifest is not None else self.MANIFEST
         self.provider = str(self.manifest.get("id", "provider"))
@@ -78,6 +81,7 @@ class _ClientCore:
             retry=retry or RetryPolicy(max_retries=max_retries),
         )
         self.poll_interval = poll_interval
+        self.strict = strict  # fields the schema does not define: error (True) or warning
         self.file_inputs: files.FileMode = file_inputs or self.manifest.get("file_inputs", "url")
 
     @property
@@ -127,11 +131,22 @@ class _ResourceCore(Generic[RequestT, CallbackT]):
         _fill_constants(self.spec.request_model, payload)
         body = self.engine.prepare(payload, callback_url=callback_url)
         issues = list(self.spec.validate(body)) if self.spec.validate else []
+        issues += self._unknown(body)
         if issues:
             raise errors.ValidationError(
                 issues, provider=self._client.provider, endpoint=self.spec.endpoint
             )
         return body
+
+    def _unknown(self, body: Any) -> list[Issue]:
+        """Fields the schema does not define: Issues when strict, else logged warnings."""
+        found = list(self.spec.unknown(body)) if self.spec.unknown else []
+        target = f"{self._client.provider}/{self.spec.endpoint}"
+        if self._client.strict:
+            return [Issue(f.pointer, f.message(target)) for f in found]
+        for field in found:
+            logger.warning("%s (pass strict=True to refuse it)", field.message(target))
+        return []
 
     def parse_callback(
         self,

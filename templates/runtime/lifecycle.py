@@ -22,7 +22,8 @@ import httpx
 import pydantic
 
 from . import errors
-from .http import Call, Reply, get_pointer, set_pointer
+from .http import Call, Reply
+from .pointer import get_pointer, set_pointer
 
 Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 STATUSES: tuple[Status, ...] = ("queued", "running", "succeeded", "failed", "cancelled")

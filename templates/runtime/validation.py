@@ -24,6 +24,8 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from . import rules
+from .pointer import escape
+from .unknown import UnknownField, unknown_fields
 
 
 class Issue(NamedTuple):
@@ -37,14 +39,7 @@ class Issue(NamedTuple):
 
 
 def _pointer(parts: Any) -> str:
-    if not parts:
-        return ""
-    return "".join(
-        [
-            f"/{p.replace('~', '~0').replace('/', '~1')}" if isinstance(p, str) else f"/{p}"
-            for p in parts
-        ]
-    )
+    return "".join("/" + escape(p) for p in parts or ())
 
 
 class UniqueKeys:
@@ -108,6 +103,10 @@ class SchemaValidator:
     def schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = json.loads(self._schema_json)
         return schema
+
+    def unknown_fields(self, payload: Any) -> list[UnknownField]:
+        """Keys of `payload` this schema does not define (typos), with the nearest names."""
+        return unknown_fields(self._schema_root(), payload)
 
     def _validator(self) -> Any:
         if self._compiled is None:

@@ -148,7 +148,7 @@ def test_cli_explicit_baseline_must_exist(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{", "not JSON"),
+        ("{", "invalid JSON at line 1"),
         ('{"drift": {}}', "#/drift: expected a list"),
         ('{"drift": [{"field": "x", "kind": "colour", "providers": []}]}', "#/drift/0/kind"),
         ('{"drift": [{"field": "x", "kind": "name", "providers": "a"}]}', "#/drift/0/providers"),

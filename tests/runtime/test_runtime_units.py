@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from kling_gateways._runtime import errors, files, webhooks
-from kling_gateways._runtime.http import Reply, get_pointer, set_pointer
+from kling_gateways._runtime.http import Reply
 from kling_gateways._runtime.lifecycle import Run, engine, find_video_url, video_url_at
+from kling_gateways._runtime.pointer import get_pointer, set_pointer
 from kling_gateways._runtime.retry import RetryPolicy, parse_retry_after
 from kling_gateways._runtime.secrets import Secret, redact
 

@@ -22,6 +22,7 @@ from kling_gateways._runtime.client import (
 )
 
 from .image_to_video import v2026_04_05 as _image_to_video_v2026_04_05
+from .image_to_video.v2026_04_05.validators import REQUEST as _image_to_video_v2026_04_05_schema
 
 MANIFEST: dict[str, Any] = {
     "id": "runcomfy",
@@ -93,6 +94,7 @@ def _spec_image_to_video_v2026_04_05(client: BaseClient | AsyncBaseClient) -> En
         "image-to-video",
         version="2026-04-05",
         validate=_image_to_video_v2026_04_05.validate_request,
+        unknown=_image_to_video_v2026_04_05_schema.unknown_fields,
         request_model=_image_to_video_v2026_04_05.Request,
         response_model=_image_to_video_v2026_04_05.Response,
         callback_model=None,

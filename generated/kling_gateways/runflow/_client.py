@@ -28,8 +28,13 @@ from kling_gateways._runtime.client import (
 from .image_to_video import v2026_04_05 as _image_to_video_v2026_04_05
 from .image_to_video import v2026_04_06 as _image_to_video_v2026_04_06
 from .image_to_video import v2026_11_30 as _image_to_video_v2026_11_30
+from .image_to_video.v2026_04_05.validators import REQUEST as _image_to_video_v2026_04_05_schema
+from .image_to_video.v2026_04_06.validators import REQUEST as _image_to_video_v2026_04_06_schema
+from .image_to_video.v2026_11_30.validators import REQUEST as _image_to_video_v2026_11_30_schema
 from .text_to_video import v2026_04_06 as _text_to_video_v2026_04_06
 from .text_to_video import v2026_11_30 as _text_to_video_v2026_11_30
+from .text_to_video.v2026_04_06.validators import REQUEST as _text_to_video_v2026_04_06_schema
+from .text_to_video.v2026_11_30.validators import REQUEST as _text_to_video_v2026_11_30_schema
 
 MANIFEST: dict[str, Any] = {
     "id": "runflow",
@@ -265,6 +270,7 @@ def _spec_image_to_video_v2026_04_05(client: BaseClient | AsyncBaseClient) -> En
         "image-to-video",
         version="2026-04-05",
         validate=_image_to_video_v2026_04_05.validate_request,
+        unknown=_image_to_video_v2026_04_05_schema.unknown_fields,
         request_model=_image_to_video_v2026_04_05.Request,
         response_model=_image_to_video_v2026_04_05.Response,
         callback_model=None,
@@ -284,6 +290,7 @@ def _spec_image_to_video_v2026_04_06(client: BaseClient | AsyncBaseClient) -> En
         "image-to-video",
         version="2026-04-06",
         validate=_image_to_video_v2026_04_06.validate_request,
+        unknown=_image_to_video_v2026_04_06_schema.unknown_fields,
         request_model=_image_to_video_v2026_04_06.Request,
         response_model=_image_to_video_v2026_04_06.Response,
         callback_model=_image_to_video_v2026_04_06.Callback,
@@ -307,6 +314,7 @@ def _spec_image_to_video_v2026_11_30(client: BaseClient | AsyncBaseClient) -> En
         "image-to-video",
         version="2026-11-30",
         validate=_image_to_video_v2026_11_30.validate_request,
+        unknown=_image_to_video_v2026_11_30_schema.unknown_fields,
         request_model=_image_to_video_v2026_11_30.Request,
         response_model=_image_to_video_v2026_11_30.Response,
         callback_model=_image_to_video_v2026_11_30.Callback,
@@ -346,6 +354,7 @@ def _spec_text_to_video_v2026_04_06(client: BaseClient | AsyncBaseClient) -> End
         "text-to-video",
         version="2026-04-06",
         validate=_text_to_video_v2026_04_06.validate_request,
+        unknown=_text_to_video_v2026_04_06_schema.unknown_fields,
         request_model=_text_to_video_v2026_04_06.Request,
         response_model=_text_to_video_v2026_04_06.Response,
         callback_model=_text_to_video_v2026_04_06.Callback,
@@ -369,6 +378,7 @@ def _spec_text_to_video_v2026_11_30(client: BaseClient | AsyncBaseClient) -> End
         "text-to-video",
         version="2026-11-30",
         validate=_text_to_video_v2026_11_30.validate_request,
+        unknown=_text_to_video_v2026_11_30_schema.unknown_fields,
         request_model=_text_to_video_v2026_11_30.Request,
         response_model=_text_to_video_v2026_11_30.Response,
         callback_model=_text_to_video_v2026_11_30.Callback,

@@ -26,8 +26,12 @@ from kling_gateways._runtime.client import (
 
 from .image_to_video import v2026_11_22 as _image_to_video_v2026_11_22
 from .image_to_video import v2026_11_30 as _image_to_video_v2026_11_30
+from .image_to_video.v2026_11_22.validators import REQUEST as _image_to_video_v2026_11_22_schema
+from .image_to_video.v2026_11_30.validators import REQUEST as _image_to_video_v2026_11_30_schema
 from .text_to_video import v2026_11_22 as _text_to_video_v2026_11_22
 from .text_to_video import v2026_11_30 as _text_to_video_v2026_11_30
+from .text_to_video.v2026_11_22.validators import REQUEST as _text_to_video_v2026_11_22_schema
+from .text_to_video.v2026_11_30.validators import REQUEST as _text_to_video_v2026_11_30_schema
 
 MANIFEST: dict[str, Any] = {
     "id": "runware",
@@ -199,6 +203,7 @@ def _spec_image_to_video_v2026_11_22(client: BaseClient | AsyncBaseClient) -> En
         "image-to-video",
         version="2026-11-22",
         validate=_image_to_video_v2026_11_22.validate_request,
+        unknown=_image_to_video_v2026_11_22_schema.unknown_fields,
         request_model=_image_to_video_v2026_11_22.Request,
         response_model=_image_to_video_v2026_11_22.Response,
         callback_model=None,
@@ -218,6 +223,7 @@ def _spec_image_to_video_v2026_11_30(client: BaseClient | AsyncBaseClient) -> En
         "image-to-video",
         version="2026-11-30",
         validate=_image_to_video_v2026_11_30.validate_request,
+        unknown=_image_to_video_v2026_11_30_schema.unknown_fields,
         request_model=_image_to_video_v2026_11_30.Request,
         response_model=_image_to_video_v2026_11_30.Response,
         callback_model=None,
@@ -251,6 +257,7 @@ def _spec_text_to_video_v2026_11_22(client: BaseClient | AsyncBaseClient) -> End
         "text-to-video",
         version="2026-11-22",
         validate=_text_to_video_v2026_11_22.validate_request,
+        unknown=_text_to_video_v2026_11_22_schema.unknown_fields,
         request_model=_text_to_video_v2026_11_22.Request,
         response_model=_text_to_video_v2026_11_22.Response,
         callback_model=None,
@@ -270,6 +277,7 @@ def _spec_text_to_video_v2026_11_30(client: BaseClient | AsyncBaseClient) -> End
         "text-to-video",
         version="2026-11-30",
         validate=_text_to_video_v2026_11_30.validate_request,
+        unknown=_text_to_video_v2026_11_30_schema.unknown_fields,
         request_model=_text_to_video_v2026_11_30.Request,
         response_model=_text_to_video_v2026_11_30.Response,
         callback_model=None,
