@@ -212,14 +212,14 @@ def _report(
         record(
             f"Validation ({label}): generated is_valid vs jsonschema-rs is_valid",
             verdict / rs_valid,
-            1.5,
+            1.2,
             "x",
             note=f"{verdict:.2f} vs {rs_valid:.2f} µs (verdict only, same work)",
         )
         record(
             f"Validation ({label}): generated validator vs jsonschema-rs all errors",
             gen / rs_all,
-            1.5,
+            1.2,
             "x",
             note=f"{gen:.2f} vs {rs_all:.2f} µs (every error with its pointer, same work)",
         )

@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
+import sys
 import tempfile
-from importlib import metadata
 from pathlib import Path
 
 CODEGEN = Path(__file__).resolve().parent
@@ -32,12 +33,29 @@ def digest(*parts: str | bytes) -> str:
 @functools.cache
 def generator_fingerprint() -> str:
     """Hash of the generator's code, templates and pinned tool versions."""
-    parts: list[str | bytes] = [f"{name}=={metadata.version(name)}" for name in PINNED]
+    parts: list[str | bytes] = [f"{name}=={installed_version(name)}" for name in PINNED]
     for root in (CODEGEN, TEMPLATES):
         for path in sorted(root.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 parts += [path.relative_to(root.parent).as_posix(), path.read_bytes()]
     return digest(*parts)
+
+
+def installed_version(name: str) -> str:
+    """The installed version of distribution `name`, read from its `.dist-info` folder name
+    (what importlib.metadata finds first, without importing its ~20 ms of e-mail parsing)."""
+    stem = re.sub(r"[-_.]+", "_", name).lower()
+    for entry in sys.path:
+        folder = Path(entry or ".")
+        if not folder.is_dir():
+            continue
+        for info in sorted(folder.glob("*.dist-info")):
+            base, _, version = info.name.removesuffix(".dist-info").partition("-")
+            if re.sub(r"[-_.]+", "_", base).lower() == stem and version:
+                return version
+    from importlib import metadata
+
+    return metadata.version(name)
 
 
 def tree_key(schemas: Path) -> str:

@@ -55,8 +55,33 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup)
-@click.version_option(__version__, prog_name="kling-codegen")
+EPILOG = """
+\b
+Examples:
+  kling-codegen generate --check
+  kling-codegen validate runware/image-to-video payload.json --strict
+  kling-codegen translate --to runflow/image-to-video@2026-04-06 canonical.json
+  kling-codegen diff old.json new.json --fail-on breaking
+
+\b
+Targets are PROVIDER/ENDPOINT[@YYYY-MM-DD] in every command (--version V = @V).
+The catalog is --schemas DIR, else $KLING_CODEGEN_SCHEMAS, else the nearest schemas/
+folder in this folder or a parent; validate falls back to the catalog inside the
+installed kling_gateways package, which translate and quote always use.
+
+\b
+Exit codes (every command):
+  0  ok
+  1  a finding: invalid payload, breaking change, new drift, stale output,
+     a request no gateway accepts
+  2  bad input or usage, reported as `file#/json/pointer: message` or naming the
+     option; nothing was written
+  3  internal error: a bug in kling-codegen (KLING_CODEGEN_DEBUG=1 shows the traceback)
+"""
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="kling-codegen")
 def cli() -> None:
     """Kling 3.0 Pro across API gateways: schemas in, models, clients and reports out."""
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codegen.cache import NO_CACHE, Cache, tree_key
-from codegen.catalog import Catalog, SourceFile, load_catalog
-from codegen.errors import SchemaError
-from codegen.plan import plan
-from codegen.render.format import format_python
-from codegen.render.output import Context, with_header
-from codegen.render.parallel import render_pending
+from codegen.render.parallel import ModelWorkers
+
+if TYPE_CHECKING:
+    from codegen.catalog import Catalog, SourceFile
+    from codegen.render.output import Context
 
 OWNED_LIST = ".kling-codegen-files"
 
@@ -35,12 +35,28 @@ def generate(schemas: Path, *, cache: Cache = NO_CACHE) -> dict[str, str]:
 
 
 def _generate(schemas: Path, cache: Cache) -> dict[str, str]:
-    catalog = load_catalog(schemas)
-    ctx = Context(catalog, cache=cache)
-    normalize_all(ctx)
-    outputs = plan(ctx)
-    render_pending(ctx)
-    files = {output.path: with_header(output) for output in outputs}
+    # Fork first: the workers import the model library while this process imports the
+    # rest of the generator and loads, normalizes and plans the catalog.
+    workers = ModelWorkers.start(schemas)
+    try:
+        from codegen.catalog import load_catalog
+        from codegen.plan import plan
+        from codegen.render.output import Context, with_header
+        from codegen.render.parallel import render_pending
+
+        catalog = load_catalog(schemas)
+        ctx = Context(catalog, cache=cache)
+        normalize_all(ctx)
+        outputs = plan(ctx)
+        models_done = render_pending(ctx, workers)
+        files = {o.path: with_header(o) for o in outputs if not o.needs_models}
+        models_done()
+        files.update({o.path: with_header(o) for o in outputs if o.needs_models})
+    finally:
+        if workers is not None:
+            workers.stop()
+    from codegen.render.format import format_python
+
     files = format_python(files, cache=cache)
     files[OWNED_LIST] = owned_list(files)
     return dict(sorted(files.items()))
@@ -48,6 +64,8 @@ def _generate(schemas: Path, cache: Cache) -> dict[str, str]:
 
 def normalize_all(ctx: Context) -> None:
     """Normalize every schema up front, so that all problems are reported in one go."""
+    from codegen.errors import SchemaError
+
     problems: list[tuple[str, str, str]] = []
     for source in schema_files(ctx.catalog):
         try:

@@ -5,13 +5,13 @@ Nothing is rendered here: each Output carries a `build` closure, called by `gene
 
 from __future__ import annotations
 
-from codegen.render import docs, package
+from codegen.render import docs, package, release
 from codegen.render.output import Context, Output
 
 
 def plan(ctx: Context) -> list[Output]:
     """Every file `generate` produces, sorted by path."""
-    outputs = [*package.outputs(ctx), *docs.outputs(ctx)]
+    outputs = [*package.outputs(ctx), *docs.outputs(ctx), *release.outputs(ctx)]
     paths = [o.path for o in outputs]
     clashes = sorted({p for p in paths if paths.count(p) > 1})
     if clashes:

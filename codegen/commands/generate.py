@@ -8,16 +8,23 @@ import click
 
 from codegen.commands.options import schemas_option
 
+EXAMPLES = """
+\b
+Examples:
+  kling-codegen generate
+  kling-codegen generate --check
+  kling-codegen generate --schemas my-catalog/schemas --out my-catalog/generated
+"""
 
-@click.command()
+
+@click.command(epilog=EXAMPLES)
 @schemas_option
 @click.option(
     "--out",
     "out",
     type=click.Path(path_type=Path),
-    default=Path("generated"),
-    show_default=True,
-    help="The output folder.",
+    default=None,
+    help="The output folder [default: generated/ next to the schemas folder].",
 )
 @click.option(
     "--check",
@@ -33,13 +40,16 @@ from codegen.commands.options import schemas_option
 )
 @click.option("--no-cache", is_flag=True, help="Render everything from scratch.")
 def generate(
-    *, schemas: Path, out: Path, check: bool, cache_dir: Path | None, no_cache: bool
+    *, schemas: Path | None, out: Path | None, check: bool, cache_dir: Path | None, no_cache: bool
 ) -> int:
     """Regenerate the output folder from the schema catalog."""
     from codegen.cache import Cache, user_cache_dir
+    from codegen.commands.locate import require_schemas
     from codegen.generate import generate as run
     from codegen.write import compare, write
 
+    schemas = require_schemas(schemas)
+    out = out if out is not None else schemas.parent / "generated"
     cache = Cache(None if no_cache else (cache_dir or user_cache_dir()))
     files = run(schemas, cache=cache)
     if check:

@@ -1,4 +1,9 @@
-"""Options that several commands share, declared once."""
+"""Options and argument conventions that several commands share, declared once.
+
+Targets are named one way everywhere: `PROVIDER/ENDPOINT[@VERSION]`, e.g.
+`runware/image-to-video` or `runflow/image-to-video@2026-04-05`; `--version V` says the same
+as `@V` where a command takes both.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,34 @@ from pathlib import Path
 
 import click
 
+from codegen.commands.locate import ENV_VAR
+from codegen.errors import UsageError
+
 schemas_option = click.option(
     "--schemas",
     "schemas",
     type=click.Path(path_type=Path),
-    default=Path("schemas"),
-    show_default=True,
-    help="The schema catalog.",
+    default=None,
+    help=f"The schema catalog [default: ${ENV_VAR}, else the nearest schemas/ folder "
+    "in this folder or a parent].",
 )
+
+version_option = click.option(
+    "--version",
+    "version",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Schema version, same as TARGET@YYYY-MM-DD [default: the current one].",
+)
+
+
+def split_target(target: str, version: str | None, *, option: str) -> tuple[str, str | None]:
+    """`provider/endpoint[@version]` plus `--version` -> (key, version or None)."""
+    key, at, pinned = target.partition("@")
+    if "/" not in key or not key.split("/")[0] or not key.split("/")[1]:
+        raise UsageError(f"{option} {target!r}: expected PROVIDER/ENDPOINT[@YYYY-MM-DD]")
+    if at and not pinned:
+        raise UsageError(f"{option} {target!r}: nothing after '@' (expected @YYYY-MM-DD)")
+    if pinned and version and pinned != version:
+        raise UsageError(f"{option} {target!r} and --version {version!r} disagree; give one")
+    return key, pinned or version

@@ -14,55 +14,67 @@ Both read a canonical request (JSON, `-` for stdin) and use the generated packag
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import click
 
-from codegen.errors import InputError, UsageError
+from codegen.commands.locate import not_found
+from codegen.commands.options import split_target, version_option
+from codegen.errors import UsageError
 
 
 def _canonical() -> ModuleType:
-    try:
-        canonical = importlib.import_module("kling_gateways.canonical")
-    except ImportError as exc:
-        raise UsageError(
-            f"kling_gateways.canonical is not importable ({exc}): run generate"
-        ) from exc
-    return canonical
+    """The installed generated package (it carries the catalog's mappings and schemas)."""
+    if importlib.util.find_spec("kling_gateways") is None:
+        raise not_found(fallback=True)
+    return importlib.import_module("kling_gateways.canonical")
 
 
 def _read_request(path: str) -> Any:
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    from codegen.read import read_data
+
+    return read_data(Path(path), fmt="json")
 
 
-@click.command()
+TRANSLATE_EXAMPLES = """
+\b
+Examples:
+  kling-codegen translate --to runware/image-to-video canonical.json
+  kling-codegen translate --to runflow/image-to-video@2026-04-05 canonical.json
+  echo '{"prompt": "a cat turns"}' | kling-codegen translate --to runflow/text-to-video -
+"""
+
+
+@click.command(epilog=TRANSLATE_EXAMPLES)
 @click.option(
     "--to",
     "target",
     required=True,
-    help="PROVIDER/ENDPOINT[@VERSION], e.g. runware/image-to-video.",
+    metavar="PROVIDER/ENDPOINT[@VERSION]",
+    help="The gateway endpoint, e.g. runware/image-to-video.",
+)
+@version_option
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Payload fields the provider's schema does not define are errors.",
 )
 @click.argument("request_file", metavar="CANONICAL.json")
-def translate(*, target: str, request_file: str) -> int:
-    """Print the provider payload for a canonical request."""
+def translate(*, target: str, version: str | None, strict: bool, request_file: str) -> int:
+    """Print the provider payload for a canonical request (- for stdin)."""
+    key, version = split_target(target, version, option="--to")
     canonical = _canonical()
-    if target.partition("@")[0] not in canonical.MAPPINGS:
+    if key not in canonical.MAPPINGS:
         known = ", ".join(sorted(canonical.MAPPINGS))
-        raise UsageError(f"--to {target!r}: no such provider/endpoint (known: {known})")
+        raise UsageError(f"--to {key!r}: no such provider/endpoint (known: {known})")
+    target = f"{key}@{version}" if version else key
     request = _read_request(request_file)
     try:
-        payload, warnings = canonical.translate(request, to=target)
+        payload, warnings = canonical.translate(request, to=target, strict=strict)
     except canonical.TranslationError as exc:
         click.echo(f"error: {target}: {exc}", err=True)
         return 1
@@ -75,7 +87,15 @@ def translate(*, target: str, request_file: str) -> int:
 ENDPOINTS = ["image-to-video", "text-to-video"]
 
 
-@click.command()
+QUOTE_EXAMPLES = """
+\b
+Examples:
+  kling-codegen quote canonical.json
+  kling-codegen quote canonical.json --format json --endpoint text-to-video
+"""
+
+
+@click.command(epilog=QUOTE_EXAMPLES)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )

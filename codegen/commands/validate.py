@@ -1,25 +1,36 @@
-"""`kling-codegen validate PROVIDER/ENDPOINT FILE.json [--format text|json]`.
+"""`kling-codegen validate PROVIDER/ENDPOINT[@VERSION] FILE.json [--strict] [--format text|json]`.
 
-Exit 0 when the payload is valid for the provider's current schema, 1 with every error
-(JSON pointer + message) when not, 2 on bad usage or unreadable input.
+Exit 0 when the payload is valid for the provider's schema (current version unless told),
+1 with every error (JSON pointer + message) when not, 2 on bad usage or unreadable input.
+Fields the schema does not define are warnings with the nearest known name; `--strict`
+makes them errors. The schema comes from the catalog folder (`--schemas`,
+$KLING_CODEGEN_SCHEMAS, or the nearest `schemas/` up from here), else from the catalog
+carried by the installed `kling_gateways` package.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from codegen.commands.options import schemas_option
-from codegen.errors import UsageError
+from codegen.commands.options import schemas_option, split_target, version_option
+from codegen.commands.schemas import schema_for
+
+EXAMPLES = """
+\b
+Examples:
+  kling-codegen validate runware/image-to-video payload.json
+  kling-codegen validate runflow/image-to-video@2026-04-05 payload.json --strict
+  cat reply.json | kling-codegen validate runware/image-to-video - --kind response
+"""
 
 
-@click.command()
-@click.argument("target")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.command(epilog=EXAMPLES)
+@click.argument("target", metavar="PROVIDER/ENDPOINT[@VERSION]")
+@click.argument("file", metavar="FILE.json", type=click.Path(path_type=Path, allow_dash=True))
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -30,72 +41,46 @@ from codegen.errors import UsageError
     show_default=True,
     help="Which body the payload is.",
 )
-@click.option(
-    "--version", "version", default=None, help="Schema version (default: the current one)."
-)
+@click.option("--strict", is_flag=True, help="Fields the schema does not define are errors.")
+@version_option
 @schemas_option
 def validate(
-    *, target: str, file: Path, fmt: str, kind: str, version: str | None, schemas: Path
+    *,
+    target: str,
+    file: Path,
+    fmt: str,
+    kind: str,
+    strict: bool,
+    version: str | None,
+    schemas: Path | None,
 ) -> int:
-    """Validate FILE (JSON; - for stdin) as a body for TARGET, e.g. runware/image-to-video."""
-    from codegen.catalog import load_catalog
+    """Validate FILE.json (- for stdin) as a body for a provider's endpoint."""
+    from codegen.read import read_data
 
-    catalog = load_catalog(schemas)
-    chosen = _version(catalog, target, version)
-    if kind not in chosen.schemas:
-        raise UsageError(
-            f"{target} version {chosen.version} has no {kind} schema (has: {', '.join(sorted(chosen.schemas))})"
-        )
-    payload = _read_payload(file)
-    issues = _issues(chosen.schemas[kind], payload)
-    _report(
-        target=target, version=chosen.version, kind=kind, issues=issues, fmt=fmt, file=str(file)
-    )
-    return 1 if issues else 0
+    key, version = split_target(target, version, option="TARGET")
+    found = schema_for(key, version=version, kind=kind, schemas=schemas)
+    payload = read_data(file, fmt="json")
+    issues = _issues(found.schema, payload)
+    unknown = _unknown(found.schema, payload, key)
+    report = Report(key, found.version, kind, str(file), issues, unknown, strict)
+    click.echo(report.json() if fmt == "json" else report.text(), nl=False)
+    if fmt == "text" and report.errors():
+        click.echo(f"{report.errors()} error(s): not a valid {report.what()}", err=True)
+    return 1 if report.errors() else 0
 
 
-def _version(catalog: Any, target: str, version: str | None) -> Any:
-    try:
-        endpoint = catalog.endpoint(target)
-    except KeyError:
-        known = ", ".join(sorted(e.key for e in catalog.endpoints()))
-        raise UsageError(f"unknown target {target!r}; known: {known}") from None
-    chosen = version or endpoint.current
-    if chosen not in endpoint.versions:
-        raise UsageError(
-            f"{target} has no version {chosen!r}; versions: {', '.join(endpoint.versions)}"
-        )
-    return endpoint.versions[chosen]
-
-
-def _read_payload(file: Path) -> Any:
-    try:
-        text = sys.stdin.read() if str(file) == "-" else file.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{file}: cannot read: {exc}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{file}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
-
-
-def _issues(source: Any, payload: Any) -> list[tuple[str, str]]:
+def _issues(schema: dict[str, Any], payload: Any) -> list[tuple[str, str]]:
+    """Every error, as the generated validators report them: formats asserted, the catalog's
+    own keywords and `x-rules` checked, cross-field rules in words."""
     from codegen.errors import pointer
-    from codegen.normalize import normalize_schema
-    from codegen.render.canonical_doc import runtime_module
-    from kling_gateways._runtime.validation import compile_schema
+    from codegen.runtime import runtime_module
 
-    rules = runtime_module("rules")  # the words the generated validators use, too
-    schema = normalize_schema(source).validator
-    validator = compile_schema(schema)  # formats asserted, the catalog's own x- keywords
-    found = {
-        (pointer(e.instance_path), _message(rules, schema, e))
-        for e in validator.iter_errors(payload)
-    }
-    found |= set(rules.check(schema, payload))
-    return sorted(found)
+    rules = runtime_module("rules")
+    validator = runtime_module("validation").compile_schema(schema)
+    errors = list(validator.iter_errors(payload))
+    found = [(pointer(e.instance_path), _message(rules, schema, e)) for e in errors]
+    found += rules.check(schema, payload)
+    return found if len(found) <= 1 else sorted(set(found))
 
 
 def _message(rules: Any, schema: Any, error: Any) -> str:
@@ -103,23 +88,53 @@ def _message(rules: Any, schema: Any, error: Any) -> str:
     return str(words or error.message)
 
 
-def _report(
-    *, target: str, version: str, kind: str, issues: list[tuple[str, str]], fmt: str, file: str
-) -> None:
-    if fmt == "json":
-        errors = [{"pointer": p, "message": m} for p, m in issues]
+def _unknown(schema: dict[str, Any], payload: Any, key: str) -> list[tuple[str, str]]:
+    from codegen.runtime import runtime_module
+
+    fields = runtime_module("unknown").unknown_fields(schema, payload)
+    return [(f.pointer, f.message(key)) for f in fields]
+
+
+class Report:
+    """What validate found, as text lines or one JSON document."""
+
+    def __init__(
+        self,
+        target: str,
+        version: str,
+        kind: str,
+        file: str,
+        issues: list[tuple[str, str]],
+        unknown: list[tuple[str, str]],
+        strict: bool,
+    ) -> None:
+        self.target, self.version, self.kind, self.file = target, version, kind, file
+        self.issues, self.unknown, self.strict = issues, unknown, strict
+
+    def json(self) -> str:
+        errors = [{"pointer": p, "message": m} for p, m in self.issues]
+        unknown = [{"pointer": p, "message": m} for p, m in self.unknown]
         doc = {
-            "target": target,
-            "version": version,
-            "kind": kind,
-            "valid": not issues,
-            "errors": errors,
+            "target": self.target,
+            "version": self.version,
+            "kind": self.kind,
+            "valid": not self.errors(),
+            "errors": errors + (unknown if self.strict else []),
+            "warnings": [] if self.strict else unknown,
         }
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
-        return
-    if not issues:
-        click.echo(f"{file}: valid {kind} for {target} ({version})")
-        return
-    for ptr, message in issues:
-        click.echo(f"{file}#{ptr}: {message}")
-    click.echo(f"{len(issues)} error(s): not a valid {kind} for {target} ({version})", err=True)
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+    def errors(self) -> int:
+        """How many problems make the payload invalid (unknown fields count under --strict)."""
+        return len(self.issues) + (len(self.unknown) if self.strict else 0)
+
+    def what(self) -> str:
+        return f"{self.kind} for {self.target} ({self.version})"
+
+    def text(self) -> str:
+        label = "error" if self.strict else "warning"
+        lines = [f"{self.file}#{p}: {m}" for p, m in self.issues]
+        lines += [f"{self.file}#{p}: {label}: {m}" for p, m in self.unknown]
+        if not self.errors():
+            lines.append(f"{self.file}: valid {self.what()}")
+        return "".join(line + "\n" for line in lines)

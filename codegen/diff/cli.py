@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from codegen.commands.options import schemas_option
 from codegen.diff.catalog import Step
 from codegen.diff.config import Policy
 from codegen.diff.model import SEVERITIES, Change, severity_rank
@@ -16,7 +17,16 @@ from codegen.errors import UsageError
 FAIL_ON = ("breaking", "warning", "never")
 
 
-@click.command("diff")
+EXAMPLES = """
+\b
+Examples:
+  kling-codegen diff old/request.json new/request.json
+  kling-codegen diff old.yaml new.yaml --format github --fail-on warning
+  kling-codegen diff --catalog --format markdown
+"""
+
+
+@click.command("diff", epilog=EXAMPLES)
 @click.argument("old", required=False)
 @click.argument("new", required=False)
 @click.option(
@@ -50,7 +60,7 @@ FAIL_ON = ("breaking", "warning", "never")
     help="Override a rule's severity (repeatable).",
 )
 @click.option("--catalog", is_flag=True, help="Diff consecutive versions under --schemas.")
-@click.option("--schemas", "schemas_dir", default="schemas", show_default=True)
+@schemas_option
 @click.option(
     "--base",
     "base_ref",
@@ -69,7 +79,7 @@ def diff(
     ignore_file: str | None,
     overrides: tuple[str, ...],
     catalog: bool,
-    schemas_dir: str,
+    schemas: Path | None,
     base_ref: str | None,
 ) -> int:
     """Classify the changes from OLD to NEW (JSON Schemas or OpenAPI 3.x, JSON or YAML)."""
@@ -77,7 +87,10 @@ def diff(
 
     policy = load_policy(ignore_file, overrides)
     if catalog:
-        return _catalog(Path(schemas_dir), fmt=fmt, fail_on=fail_on, policy=policy, ref=base_ref)
+        from codegen.commands.locate import require_schemas
+
+        root = require_schemas(schemas)
+        return _catalog(root, fmt=fmt, fail_on=fail_on, policy=policy, ref=base_ref)
     if base_ref is not None:
         raise UsageError("--base REF works with --catalog")
     if old is None or new is None:

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from codegen.diff.load import parse_text
 from codegen.diff.model import SEVERITIES, Change
 from codegen.diff.rules import RULES
 from codegen.errors import InputError
+from codegen.read import read_data
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,7 @@ def load_policy(path: str | None, overrides: tuple[str, ...] = ()) -> Policy:
 
 
 def _read(path: str) -> dict[str, Any]:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    data = parse_text(path, text) or {}
+    data = read_data(Path(path), name=path) or {}
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping with `ignore` and/or `severity`")
     return data

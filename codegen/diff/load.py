@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from codegen.errors import InputError
+from codegen.read import read_data
 
 
 @dataclass(frozen=True)
@@ -34,46 +34,10 @@ class Document:
         return node
 
 
-def _parse_json(path: str, text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
-
-
-def _parse_yaml(path: str, text: str) -> Any:
-    import yaml  # lazily: only YAML inputs pay for it
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{path}{where}: invalid YAML: {problem}") from None
-
-
-def parse_text(path: str, text: str) -> Any:
-    """Parse JSON (by extension, or when it looks like JSON) or else YAML."""
-    if path.endswith(".json") or text.lstrip()[:1] in ("{", "["):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            if path.endswith(".json"):
-                return _parse_json(path, text)
-    return _parse_yaml(path, text)
-
-
 def read_document(path: str | Path) -> Document:
-    """Load a file as a Document; every failure is an InputError naming the file."""
+    """Load a file as a Document; every failure names the file (the one reader's limits)."""
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InputError(f"{name}: cannot read: {reason}") from None
-    return make_document(name, parse_text(name, text))
+    return make_document(name, read_data(Path(path), name=name))
 
 
 def make_document(name: str, data: Any) -> Document:

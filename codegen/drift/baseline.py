@@ -20,6 +20,7 @@ from codegen.drift.compare import KINDS
 from codegen.drift.facts import RANGE_KEYS, show, show_range
 from codegen.drift.pricing import PRICE_FIELD
 from codegen.errors import InputError
+from codegen.read import read_data
 
 BASELINE_NAME = "drift-baseline.json"
 ABOUT = (
@@ -75,12 +76,7 @@ def dumps(found: Iterable[Mapping[str, Any]]) -> str:
 
 def load(path: Path) -> list[dict[str, Any]]:
     """Read a baseline file; InputError (file#/pointer: message) if it is malformed."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the drift baseline: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not JSON: {exc.msg} (line {exc.lineno})") from exc
+    data = read_data(path, fmt="json")
     drift = data.get("drift") if isinstance(data, dict) else None
     if not isinstance(drift, list):
         raise InputError(f"{path}#/drift: expected a list of drift entries")

@@ -20,7 +20,16 @@ from codegen.errors import InputError
 FORMATS = ("text", "json", "markdown", "html")
 
 
-@click.command("drift")
+EXAMPLES = """
+\b
+Examples:
+  kling-codegen drift
+  kling-codegen drift --format markdown > drift.md
+  kling-codegen drift --update-baseline
+"""
+
+
+@click.command("drift", epilog=EXAMPLES)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
     "--baseline",
@@ -37,14 +46,21 @@ FORMATS = ("text", "json", "markdown", "html")
 )
 @schemas_option
 def drift(
-    *, fmt: str, baseline_file: Path | None, update_baseline: bool, unverified: bool, schemas: Path
+    *,
+    fmt: str,
+    baseline_file: Path | None,
+    update_baseline: bool,
+    unverified: bool,
+    schemas: Path | None,
 ) -> int:
     """Cross-provider matrix per canonical field; exit 1 on drift the baseline does not list."""
     from codegen.catalog import load_catalog
+    from codegen.commands.locate import require_schemas
     from codegen.drift import baseline
     from codegen.drift.report import analyze
     from codegen.drift.values import recorded
 
+    schemas = require_schemas(schemas)
     catalog = load_catalog(schemas)
     if unverified:
         return _unverified(catalog, fmt=fmt)

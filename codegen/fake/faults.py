@@ -41,8 +41,12 @@ class Fault:
     fired: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS or self.op not in OPS:
-            raise ValueError(f"unknown fault kind {self.kind!r} or op {self.op!r}")
+        if self.kind not in KINDS:
+            raise ValueError(
+                f"unknown fault kind {self.kind!r} (known: {', '.join(sorted(KINDS))})"
+            )
+        if self.op not in OPS:
+            raise ValueError(f"unknown fault op {self.op!r} (known: {', '.join(sorted(OPS))})")
         if not 0 <= self.times <= 100_000 or self.every < 1:
             raise ValueError("a fault needs 0 <= times <= 100000 and every >= 1")
 
@@ -62,7 +66,11 @@ class Fault:
         known = {f.name for f in fields(cls)} - {"seen", "fired"}
         unknown = set(data) - known
         if unknown:
-            raise ValueError(f"unknown fault option(s): {', '.join(sorted(unknown))}")
+            raise ValueError(
+                f"unknown fault option(s): {', '.join(sorted(unknown))} (known: {', '.join(sorted(known))})"
+            )
+        if "kind" not in data:
+            raise ValueError(f"a fault needs a kind (known: {', '.join(sorted(KINDS))})")
         return cls(**dict(data))
 
 

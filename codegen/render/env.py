@@ -79,6 +79,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(pyrepr=pyrepr, comment=comment, md=md, mdcode=mdcode)
+    env.filters["tomlstr"] = lambda value: json.dumps(str(value))  # a TOML basic string
     env.filters["validator_name"] = lambda kind: f"validate_{kind}"
     env.filters["is_valid_name"] = lambda kind: f"is_valid_{kind}"
     return env

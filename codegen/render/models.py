@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
+import tempfile
 import unicodedata
 import warnings
+from pathlib import Path
 from typing import Any
 
 from codegen.errors import SchemaError
@@ -20,14 +23,70 @@ BASE_CLASS = "kling_gateways._runtime.model.KlingModel"
 
 def render_models(schema: dict[str, Any], *, class_name: str, file: str) -> str:
     """Pydantic v2 source for `schema`, root class `class_name`, header-less and unformatted."""
+    placeholder = _placeholder(schema)
+    try:
+        out = _generate(schema, class_name=placeholder, aliases=nfkc_aliases(schema))
+    except Exception as exc:  # the library reports bad schemas with many exception types
+        raise SchemaError.at(file, [], f"datamodel-code-generator: {_one_line(exc)}") from None
+    if not isinstance(out, str):
+        raise SchemaError.at(file, [], "datamodel-code-generator produced several modules")
+    return _name_root(_strip_banner(out), placeholder=placeholder, class_name=class_name)
+
+
+def render_model_batch(jobs: list[tuple[dict[str, Any], str, str]]) -> list[str]:
+    """`render_models` for many (schema, class name, file) at once, in ONE parser run.
+
+    The library's own directory mode: each schema a module of one package, parsed together,
+    so its fixed cost per run is paid once. The modules do not share names or references
+    (every schema is self-contained, only local `$ref`s), so each module is the same text
+    a run of its own gives (tested). Schemas that name themselves (`$id`, anchors), and any
+    batch the library refuses, are rendered one by one, which also reports the bad schema.
+    """
+    alone = [i for i, (schema, _c, _f) in enumerate(jobs) if _self_named(schema)]
+    grouped = [i for i in range(len(jobs)) if i not in set(alone)]
+    codes = dict(zip(grouped, _one_run([jobs[i] for i in grouped]) or [], strict=False))
+    for index in range(len(jobs)):
+        if index not in codes:
+            schema, class_name, file = jobs[index]
+            codes[index] = render_models(schema, class_name=class_name, file=file)
+    return [codes[i] for i in range(len(jobs))]
+
+
+def _one_run(jobs: list[tuple[dict[str, Any], str, str]]) -> list[str] | None:
+    """The batch's modules in order, or None when the library fails on the batch."""
+    if len(jobs) < 2:
+        return None
+    schemas = [schema for schema, _c, _f in jobs]
+    placeholder = _placeholder({"batch": schemas})
+    aliases = {k: v for schema in schemas for k, v in nfkc_aliases(schema).items()}
+    scratch = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # memory: no disk churn
+    with tempfile.TemporaryDirectory(prefix="kling-codegen-models-", dir=scratch) as tmp:
+        for index, schema in enumerate(schemas):
+            text = json.dumps(schema, ensure_ascii=False)
+            (Path(tmp) / f"m{index}.json").write_text(text, encoding="utf-8")
+        try:
+            out = _generate(Path(tmp), class_name=placeholder, aliases=aliases)
+        except Exception:  # one bad schema fails the run: render one by one to name it
+            return None
+    modules = out if isinstance(out, dict) else {}
+    found = [modules.get((f"m{index}.py",)) for index in range(len(jobs))]
+    if any(code is None for code in found):
+        return None
+    return [
+        _name_root(_strip_banner(str(code)), placeholder=placeholder, class_name=class_name)
+        for code, (_s, class_name, _f) in zip(found, jobs, strict=True)
+    ]
+
+
+def _generate(source: dict[str, Any] | Path, *, class_name: str, aliases: dict[str, str]) -> Any:
+    """One datamodel-code-generator run with our fixed options (imported only here)."""
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
 
-    placeholder = _placeholder(schema)
     options: dict[str, Any] = {
         "input_file_type": InputFileType.JsonSchema,
         "output_model_type": DataModelType.PydanticV2BaseModel,
-        "class_name": placeholder,
+        "class_name": class_name,
         "base_class": BASE_CLASS,
         "custom_file_header": "",
         "disable_timestamp": True,
@@ -41,17 +100,35 @@ def render_models(schema: dict[str, Any], *, class_name: str, file: str) -> str:
         "enum_field_as_literal": "all",
         "generate_schema_validators": True,
         "use_schema_description": False,
-        "aliases": nfkc_aliases(schema),
+        "aliases": aliases,
     }
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            out = generate(schema, **options)
-    except Exception as exc:  # the library reports bad schemas with many exception types
-        raise SchemaError.at(file, [], f"datamodel-code-generator: {_one_line(exc)}") from None
-    if not isinstance(out, str):
-        raise SchemaError.at(file, [], "datamodel-code-generator produced several modules")
-    return _name_root(_strip_banner(out), placeholder=placeholder, class_name=class_name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return generate(source, **options)
+
+
+SELF_NAMING = ("$id", "$anchor", "$dynamicAnchor", "$dynamicRef", "$recursiveAnchor")
+
+
+def _self_named(schema: dict[str, Any]) -> bool:
+    """A schema that names itself or its parts, or refers outside itself, could resolve
+    against its batch neighbours (files in the same folder).
+
+    The names are found by a text search: also true when such a word is only data (an enum
+    value), which merely renders that schema on its own."""
+    text = json.dumps(schema, ensure_ascii=False)
+    return any(json.dumps(word) in text for word in SELF_NAMING) or _refers_out(schema)
+
+
+def _refers_out(node: Any) -> bool:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if ref is not None and not (isinstance(ref, str) and ref.startswith("#")):
+            return True
+        return any(_refers_out(value) for value in node.values())
+    if isinstance(node, list):
+        return any(_refers_out(value) for value in node)
+    return False
 
 
 def nfkc_aliases(schema: dict[str, Any]) -> dict[str, str]:

@@ -18,6 +18,7 @@ class Output:
     sources: tuple[SourceFile, ...]
     build: Callable[[], str]  # the body, without header
     header: bool = True
+    needs_models: bool = False  # build reads rendered models (ctx.memo["model_code"])
 
 
 @dataclass

@@ -41,10 +41,17 @@ def _template_source(rel: str) -> SourceFile:
 def _root(ctx: Context) -> list[Output]:
     providers = sorted(ctx.catalog.providers)
     endpoints = sorted(e.key for e in ctx.catalog.endpoints())
+    from codegen.render.release import package_version, release_sources
+
     init = Output(
         f"{PKG}/__init__.py",
-        (),
-        lambda: render("package_init.py.j2", providers=providers, endpoints=endpoints),
+        release_sources(ctx.catalog),
+        lambda: render(
+            "package_init.py.j2",
+            providers=providers,
+            endpoints=endpoints,
+            version=package_version(ctx),
+        ),
     )
     return [init, Output(f"{PKG}/py.typed", (), lambda: "", header=False)]
 
@@ -79,7 +86,7 @@ def _models(ctx: Context, path: str, source: SourceFile, class_name: str) -> Out
         )
         return _add_imports(code, CHECK_IMPORTS) + check
 
-    return Output(path, (source,), build)
+    return Output(path, (source,), build, needs_models=True)
 
 
 def _plan_models(ctx: Context, schema: dict[str, Any], *, class_name: str, file: str) -> str:

@@ -22,9 +22,10 @@ import pydantic
 from . import errors, files, webhooks
 from .errors import Issue
 from .http import AsyncTransport, Reply, SyncTransport, TransportConfig
-from .lifecycle import Lifecycle, Result, Run, State, engine, find_video_url
+from .lifecycle import Lifecycle, Result, Run, State, engine, video_url_at
 from .retry import RetryPolicy
 from .secrets import Secret, as_secret
+from .unknown import UnknownField
 
 logger = logging.getLogger("kling_gateways")
 
@@ -45,6 +46,7 @@ class EndpointSpec:
     version: str
     lifecycle: dict[str, Any]
     validate: Validator | None = None
+    unknown: Callable[[Any], Sequence[UnknownField]] | None = None
     request_model: type[pydantic.BaseModel] | None = None
     response_model: type[pydantic.BaseModel] | None = None
     callback_model: type[pydantic.BaseModel] | None = None
@@ -64,6 +66,7 @@ class _ClientCore:
         poll_interval: float = DEFAULT_POLL,
         file_inputs: files.FileMode | None = None,
         manifest: dict[str, Any] | None = None,
+        strict: bool = False,
     ) -> None:
         self.manifest = manifest if manifest is not None else self.MANIFEST
         self.provider = str(self.manifest.get("id", "provider"))
@@ -78,6 +81,7 @@ class _ClientCore:
             retry=retry or RetryPolicy(max_retries=max_retries),
         )
         self.poll_interval = poll_interval
+        self.strict = strict  # fields the schema does not define: error (True) or warning
         self.file_inputs: files.FileMode = file_inputs or self.manifest.get("file_inputs", "url")
 
     @property
@@ -127,11 +131,22 @@ class _ResourceCore(Generic[RequestT, CallbackT]):
         _fill_constants(self.spec.request_model, payload)
         body = self.engine.prepare(payload, callback_url=callback_url)
         issues = list(self.spec.validate(body)) if self.spec.validate else []
+        issues += self._unknown(body)
         if issues:
             raise errors.ValidationError(
                 issues, provider=self._client.provider, endpoint=self.spec.endpoint
             )
         return body
+
+    def _unknown(self, body: Any) -> list[Issue]:
+        """Fields the schema does not define: Issues when strict, else logged warnings."""
+        found = list(self.spec.unknown(body)) if self.spec.unknown else []
+        target = f"{self._client.provider}/{self.spec.endpoint}"
+        if self._client.strict:
+            return [Issue(f.pointer, f.message(target)) for f in found]
+        for field in found:
+            logger.warning("%s (pass strict=True to refuse it)", field.message(target))
+        return []
 
     def parse_callback(
         self,
@@ -176,6 +191,7 @@ class _ResourceCore(Generic[RequestT, CallbackT]):
             raw=state.data,
             envelope=state.reply.data if state.reply else state.data,
             response=state.reply.response if state.reply else None,
+            video_pointer=self.engine.video_pointer,
         )
 
     def _result(self, run: Run) -> Result:
@@ -185,7 +201,7 @@ class _ResourceCore(Generic[RequestT, CallbackT]):
             raise errors.RunNotFinishedError(f"run {run.id} is {run.status}, not finished")
         return Result(
             run_id=run.id,
-            video_url=find_video_url(run.raw),
+            video_url=video_url_at(run.raw, run.video_pointer),
             raw=run.raw,
             parsed=self._parse_response(run.envelope if run.envelope is not None else run.raw),
             response=run.response,
@@ -240,18 +256,36 @@ def _fill_constants(model: type[pydantic.BaseModel] | None, payload: Any) -> Non
     """Fill required single-value fields (e.g. taskType, model) the caller left out."""
     if model is None:
         return
-    if isinstance(payload, list):
+    in_list, constants = _constants(model)
+    if not constants:
+        return
+    entries = (payload if in_list else []) if isinstance(payload, list) else [payload]
+    for entry in entries:
+        if isinstance(entry, dict):
+            for key, value in constants:
+                if key not in entry:
+                    entry[key] = value
+
+
+_CONSTANTS: dict[type[pydantic.BaseModel], tuple[bool, tuple[tuple[str, Any], ...]]] = {}
+
+
+def _constants(model: type[pydantic.BaseModel]) -> tuple[bool, tuple[tuple[str, Any], ...]]:
+    """(is a task array, the required single-value fields as (wire name, value)), once per
+    model class: the fields are scanned on first use, never per call."""
+    found = _CONSTANTS.get(model)
+    if found is None:
         item = _list_item_model(model)
-        for entry in payload if item else []:
-            _fill_constants(item, entry)
-    elif isinstance(payload, dict):
-        item = _list_item_model(model)
-        for name, info in (item or model).model_fields.items():
-            key = info.alias or name
-            if key in payload or not info.is_required():
-                continue
-            if get_origin(info.annotation) is Literal and len(get_args(info.annotation)) == 1:
-                payload[key] = get_args(info.annotation)[0]
+        fields = (item or model).model_fields
+        pairs = tuple(
+            (info.alias or name, get_args(info.annotation)[0])
+            for name, info in fields.items()
+            if info.is_required()
+            and get_origin(info.annotation) is Literal
+            and len(get_args(info.annotation)) == 1
+        )
+        found = _CONSTANTS.setdefault(model, (item is not None, pairs))
+    return found
 
 
 def _list_item_model(model: type[pydantic.BaseModel]) -> type[pydantic.BaseModel] | None:
@@ -279,7 +313,8 @@ class Resource(_ResourceCore[RequestT, CallbackT]):
     ) -> Run:
         """Validate and send the request; return the new run (no retry that could pay twice)."""
         body = self.prepare(request, callback_url=callback_url)
-        reply = self._client._transport.send(self.engine.submit_call(body))
+        call = self.engine.submit_call(body, callback_url=callback_url)
+        reply = self._client._transport.send(call)
         return self._run(self.engine.parse_submit(reply, body))
 
     def status(self, run: Run | str) -> Run:
@@ -361,7 +396,8 @@ class AsyncResource(_ResourceCore[RequestT, CallbackT]):
         self, request: RequestT | Mapping[str, Any], *, callback_url: str | None = None
     ) -> Run:
         body = self.prepare(request, callback_url=callback_url)
-        reply = await self._client._transport.send(self.engine.submit_call(body))
+        call = self.engine.submit_call(body, callback_url=callback_url)
+        reply = await self._client._transport.send(call)
         return self._run(self.engine.parse_submit(reply, body))
 
     async def status(self, run: Run | str) -> Run:

@@ -27,8 +27,19 @@ def data_uri(path: str | os.PathLike[str]) -> str:
 
 
 def resolve_files(payload: Any, *, mode: FileMode, provider: str = "") -> Any:
-    """A copy of `payload` with every local path inlined (or a FileInputError)."""
+    """`payload` with every local path inlined (or a FileInputError): a copy when it holds
+    paths, `payload` itself when it holds none (found by a walk that builds no pointers)."""
+    if not _holds_path(payload):
+        return payload
     return _walk(payload, "", mode=mode, provider=provider)
+
+
+def _holds_path(node: Any) -> bool:
+    if isinstance(node, dict):
+        return any(_holds_path(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_holds_path(v) for v in node)
+    return isinstance(node, os.PathLike | tuple)  # the walk turns tuples into lists
 
 
 def _walk(node: Any, pointer: str, *, mode: FileMode, provider: str) -> Any:

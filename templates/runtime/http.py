@@ -16,6 +16,7 @@ from typing import Any, Literal
 import httpx
 
 from . import errors
+from .pointer import get_pointer
 from .retry import RetryPolicy, parse_retry_after
 from .secrets import Secret, redact
 
@@ -42,31 +43,6 @@ class Reply:
 
     data: Any
     response: httpx.Response
-
-
-def get_pointer(document: Any, pointer: str, default: Any = None) -> Any:
-    """The value at a JSON pointer (RFC 6901), or `default` where there is none."""
-    if pointer in ("", "/"):
-        return document
-    node = document
-    for raw in pointer.lstrip("/").split("/"):
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return default
-    return node
-
-
-def set_pointer(document: dict[str, Any], pointer: str, value: Any) -> None:
-    """Set a value at a JSON pointer of object keys, creating objects on the way."""
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.lstrip("/").split("/")]
-    node = document
-    for token in tokens[:-1]:
-        node = node.setdefault(token, {})
-    node[tokens[-1]] = value
 
 
 @dataclass(frozen=True, kw_only=True)

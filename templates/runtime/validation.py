@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from . import rules
+from .pointer import escape
+from .unknown import UnknownField, unknown_fields
 
 
 class Issue(NamedTuple):
@@ -36,14 +39,7 @@ class Issue(NamedTuple):
 
 
 def _pointer(parts: Any) -> str:
-    if not parts:
-        return ""
-    return "".join(
-        [
-            f"/{p.replace('~', '~0').replace('/', '~1')}" if isinstance(p, str) else f"/{p}"
-            for p in parts
-        ]
-    )
+    return "".join("/" + escape(p) for p in parts or ())
 
 
 class UniqueKeys:
@@ -80,7 +76,15 @@ def compile_schema(schema: Any) -> Any:
 
 
 class SchemaValidator:
-    """A JSON Schema, compiled lazily; `validate(payload)` returns every Issue, sorted."""
+    """A JSON Schema, compiled lazily; `validate(payload)` returns every Issue, sorted.
+
+    `is_valid` is the compiled validator's own method once compiled (no Python layer in
+    between). `validate` answers a valid payload with that verdict alone (jsonschema-rs'
+    `is_valid` stops early and builds no error objects); for an invalid one it collects the
+    errors once and sorts them only when there are several.
+    """
+
+    is_valid: Callable[[Any], bool]
 
     def __init__(self, schema_json: str) -> None:
         self._schema_json = schema_json
@@ -88,6 +92,7 @@ class SchemaValidator:
         self._lock = threading.Lock()
         self._root: dict[str, Any] | None = None
         self._has_rules = '"x-rules"' in schema_json
+        self.is_valid = self._first_is_valid
 
     def _schema_root(self) -> dict[str, Any]:
         if self._root is None:
@@ -99,27 +104,37 @@ class SchemaValidator:
         schema: dict[str, Any] = json.loads(self._schema_json)
         return schema
 
+    def unknown_fields(self, payload: Any) -> list[UnknownField]:
+        """Keys of `payload` this schema does not define (typos), with the nearest names."""
+        return unknown_fields(self._schema_root(), payload)
+
     def _validator(self) -> Any:
         if self._compiled is None:
             with self._lock:
                 if self._compiled is None:
-                    self._compiled = compile_schema(self.schema)
+                    compiled = compile_schema(self.schema)
+                    self.is_valid = self._with_rules if self._has_rules else compiled.is_valid
+                    self._compiled = compiled
         return self._compiled
 
-    def is_valid(self, payload: Any) -> bool:
-        compiled = self._compiled if self._compiled is not None else self._validator()
-        if not compiled.is_valid(payload):
+    def _first_is_valid(self, payload: Any) -> bool:
+        self._validator()
+        return bool(self.is_valid(payload))
+
+    def _with_rules(self, payload: Any) -> bool:
+        """The verdict for a schema with `x-rules`: the compiled check, then the rules."""
+        if not self._compiled.is_valid(payload):
             return False
-        return not (self._has_rules and rules.check(self._schema_root(), payload))
+        return not rules.check(self._schema_root(), payload)
 
     def validate(self, payload: Any) -> list[Issue]:
         validator = self._compiled if self._compiled is not None else self._validator()
-        found = set()
-        if not validator.is_valid(payload):
-            found = {self._issue(e) for e in validator.iter_errors(payload)}
-        if self._has_rules:
-            found |= {Issue(p, m) for p, m in rules.check(self._schema_root(), payload)}
-        return sorted(found)
+        broken = rules.check(self._schema_root(), payload) if self._has_rules else []
+        if not broken and validator.is_valid(payload):  # the fastest answer for a valid one
+            return []
+        issues = [self._issue(e) for e in validator.iter_errors(payload)]
+        issues += [Issue(p, m) for p, m in broken]
+        return issues if len(issues) == 1 else sorted(set(issues))
 
     def _issue(self, error: Any) -> Issue:
         """The validator's message, or words for a failed cross-field rule."""

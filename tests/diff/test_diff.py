@@ -204,7 +204,7 @@ def test_bad_input_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit):
         main(["diff", str(bad), str(tmp_path / "missing.json")])
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {bad}:") and "Traceback" not in err
+    assert err.startswith(f"{bad}#: invalid YAML at line 2") and "Traceback" not in err
 
 
 def test_catalog_changelog_and_rule_table(tmp_path: Path) -> None:

@@ -33,7 +33,8 @@ def run_cli(
 def read_tree(root: Path) -> dict[str, bytes]:
     files = {}
     for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
+        skipped = any(part == "__pycache__" or part.endswith(".egg-info") for part in path.parts)
+        if path.is_file() and not skipped:  # egg-info: from `pip install -e ./generated`
             files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
 

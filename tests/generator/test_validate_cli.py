@@ -39,13 +39,19 @@ def test_unknown_target_and_unreadable_file_exit_2(tmp_path: Path) -> None:
         "nobody/image-to-video",
         str(RUNWARE / "request-lantern-regatta-at-daybreak.json"),
     )
-    assert unknown.returncode == 2 and "unknown target 'nobody/image-to-video'" in unknown.stderr
+    assert (
+        unknown.returncode == 2
+        and "TARGET 'nobody/image-to-video': no such provider/endpoint" in unknown.stderr
+    )
     missing = run_cli("validate", "runware/image-to-video", str(tmp_path / "absent.json"))
     assert missing.returncode == 2 and "cannot read" in missing.stderr
     broken = tmp_path / "broken.json"
     broken.write_text("{nope")
     bad_json = run_cli("validate", "runware/image-to-video", str(broken))
-    assert bad_json.returncode == 2 and "invalid JSON at line 1 column 2" in bad_json.stderr
+    assert (
+        bad_json.returncode == 2
+        and "broken.json#: invalid JSON at line 1 column 2" in bad_json.stderr
+    )
     for done in (unknown, missing, bad_json):
         assert "Traceback" not in done.stderr
 

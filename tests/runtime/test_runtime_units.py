@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
 import pytest
 
 from kling_gateways._runtime import errors, files, webhooks
-from kling_gateways._runtime.http import get_pointer, set_pointer
-from kling_gateways._runtime.lifecycle import engine, find_video_url
+from kling_gateways._runtime.http import Reply
+from kling_gateways._runtime.lifecycle import Run, engine, find_video_url, video_url_at
+from kling_gateways._runtime.pointer import get_pointer, set_pointer
 from kling_gateways._runtime.retry import RetryPolicy, parse_retry_after
 from kling_gateways._runtime.secrets import Secret, redact
 
@@ -66,6 +68,61 @@ def test_find_video_url_in_each_provider_shape():
     )
 
 
+QUEUE = {
+    "kind": "queue",
+    "submit": {"method": "POST", "path": "/models/x"},
+    "status": {"method": "GET", "path": "/requests/{run_id}/status"},
+    "run_id": "/request_id",
+    "statuses": {"queued": ["IN_QUEUE"], "succeeded": ["COMPLETED"]},
+}
+
+
+def test_callback_url_as_a_query_parameter_or_a_body_field():
+    query = engine({**QUEUE, "callback": {"field": "hook", "in": "query"}})
+    body = query.prepare({"prompt": "x"}, callback_url="https://me.test/h?a=1&b=2")
+    call = query.submit_call(body, callback_url="https://me.test/h?a=1&b=2")
+    assert body == {"prompt": "x"}
+    assert call.path == "/models/x?hook=https%3A%2F%2Fme.test%2Fh%3Fa%3D1%26b%3D2"
+    field = engine({**QUEUE, "callback": {"field": "hook"}})
+    body = field.prepare({"prompt": "x"}, callback_url="https://me.test/h")
+    assert body["hook"] == "https://me.test/h"
+    assert field.submit_call(body, callback_url="https://me.test/h").path == "/models/x"
+    with pytest.raises(errors.UnsupportedOperationError):
+        engine(QUEUE).prepare({}, callback_url="https://me.test/h")
+
+
+def _reply(data: object) -> Reply:
+    import httpx
+
+    return Reply(data, httpx.Response(200, json=data))
+
+
+def test_a_succeeded_status_carrying_an_error_is_failed():
+    life = engine({**QUEUE, "error_field": "/error"})
+    failed = life.parse_status(_reply({"status": "COMPLETED", "error": "NSFW"}), "r1")
+    assert failed.status == "failed" and failed.provider_status == "COMPLETED"
+    for quiet in (None, "", {}):
+        done = life.parse_status(_reply({"status": "COMPLETED", "error": quiet}), "r1")
+        assert done.status == "succeeded"
+    plain = engine(QUEUE).parse_status(_reply({"status": "COMPLETED", "error": "x"}), "r1")
+    assert plain.status == "succeeded"  # no error_field declared: the word decides
+
+
+def test_video_url_at_the_manifest_pointer():
+    body = {"video": {"url": "https://a/v.mp4"}, "preview": {"video_url": "https://a/p.mp4"}}
+    assert video_url_at(body, "/video/url") == "https://a/v.mp4"
+    assert video_url_at({"outputs": [{"video": {"url": "u"}}]}, "/outputs/0/video/url") == "u"
+    assert video_url_at(body, "/nothing") is None and video_url_at({"v": 3}, "/v") is None
+    assert video_url_at({"videoURL": "https://c/v.mp4"}, None) == "https://c/v.mp4"
+    fields = {"provider": "p", "endpoint": "e", "provider_status": "COMPLETED"}
+    run = Run(id="r", status="succeeded", raw=body, video_pointer="/video/url", **fields)
+    assert run.video_url == "https://a/v.mp4"
+    assert (
+        Run(id="r", status="failed", raw=body, video_pointer="/video/url", **fields).video_url
+        is None
+    )
+
+
 def test_local_files_inline_or_fail_clearly(tmp_path: Path):
     image = tmp_path / "cat.png"
     image.write_bytes(b"\x89PNG")
@@ -81,3 +138,60 @@ def test_webhook_tolerance_window():
     webhooks.verify("s", b"{}", header, scheme=scheme, now=1000 + 299)
     with pytest.raises(errors.WebhookVerificationError):
         webhooks.verify("s", b"{}", header, scheme=scheme, now=1000 + 301)
+
+
+def test_payload_without_files_is_not_copied_and_tuples_still_become_lists(tmp_path: Path):
+    payload = {"input": {"prompt": "a cat", "images": ["https://x.test/a.png"]}}
+    assert files.resolve_files(payload, mode="url") is payload
+    assert files.resolve_files({"images": ("a", "b")}, mode="url") == {"images": ["a", "b"]}
+    image = tmp_path / "cat.png"
+    image.write_bytes(b"\x89PNG")
+    deep = {"input": {"frames": [{"image": image}]}}
+    inlined = files.resolve_files(deep, mode="base64")
+    assert inlined["input"]["frames"][0]["image"] == "iVBORw=="
+    assert deep["input"]["frames"][0]["image"] == image  # the caller's payload is untouched
+
+
+def test_validator_lists_each_error_once_sorted_and_is_valid_is_the_compiled_check():
+    from kling_gateways._runtime.validation import Issue, SchemaValidator
+
+    schema = {
+        "type": "object",
+        "required": ["b", "a"],
+        "properties": {"n": {"type": "integer", "maximum": 3}, "m": {"minimum": 5}},
+    }
+    validator = SchemaValidator(json.dumps(schema))
+    assert validator.is_valid({"a": 1, "b": 2}) is True  # compiles on first use
+    assert validator.is_valid({"a": 1}) is False
+    one = validator.validate({"a": 1, "b": 2, "n": 9})
+    assert one == [Issue("/n", "9 is greater than the maximum of 3")]
+    several = validator.validate({"n": 9, "m": 1})
+    assert several == sorted(several) and len(several) == len(set(several)) == 4
+    assert [i.pointer for i in several] == ["", "", "/m", "/n"]
+    assert validator.validate({"a": 1, "b": 2}) == []
+
+
+def test_constant_fields_are_found_once_per_model_and_filled_when_missing():
+    from typing import Literal
+
+    import pydantic
+
+    from kling_gateways._runtime import client
+
+    class Task(pydantic.BaseModel):
+        taskType: Literal["videoInference"]
+        model: Literal["kling:3"] = "kling:3"  # has a default: not filled
+        prompt: str
+
+    class Tasks(pydantic.RootModel[list[Task]]):
+        pass
+
+    assert client._constants(Task) == (False, (("taskType", "videoInference"),))
+    assert client._constants(Tasks) is client._constants(Tasks)
+    single: dict[str, object] = {"prompt": "p"}
+    client._fill_constants(Task, single)
+    assert single == {"prompt": "p", "taskType": "videoInference"}
+    array: list[object] = [{"prompt": "p", "taskType": "other"}, "not a task"]
+    client._fill_constants(Tasks, array)
+    assert array == [{"prompt": "p", "taskType": "other"}, "not a task"]
+    client._fill_constants(Task, [{"prompt": "p"}])  # a list for a non-array model: untouched

@@ -14,8 +14,10 @@ provider's own validator; otherwise TranslationError says which canonical field 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +29,7 @@ from kling_gateways._runtime import quote as _quote
 from kling_gateways._runtime import rules as _rules
 from kling_gateways._runtime.mapping import TranslationError, describe
 from kling_gateways._runtime.model import SchemaChecked
+from kling_gateways._runtime.unknown import unknown_fields
 from kling_gateways._runtime.validation import SchemaValidator
 
 from . import _mappings, image_to_video, image_to_video_result, text_to_video, text_to_video_result
@@ -47,6 +50,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "runware/image-to-video": ("runware", "image_to_video"),
     "runware/text-to-video": ("runware", "text_to_video"),
 }
+_logger = logging.getLogger("kling_gateways")
 MAPPINGS: dict[str, Any] = _mappings.MAPPINGS
 MANIFESTS: dict[str, Any] = _mappings.MANIFESTS
 
@@ -104,6 +108,7 @@ def canonical_request(request: Any, *, endpoint: str) -> dict[str, Any]:
     try:
         REQUEST_MODELS[endpoint].model_validate(data)
     except ValidationError as exc:
+        _unknown_canonical(data, endpoint)
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"]) or "(request)"
         raise TranslationError(where, f"not a valid canonical request: {error['msg']}") from None
@@ -133,16 +138,50 @@ def _field(pointer: str) -> str:
 
 
 def translate(
-    request: Any, *, to: str, make_id: Callable[[], str] | None = None
+    request: Any, *, to: str, make_id: Callable[[], str] | None = None, strict: bool = False
 ) -> tuple[Any, list[str]]:
-    """Canonical request -> (payload for `to`, warnings); TranslationError if it cannot be."""
+    """Canonical request -> (payload for `to`, warnings); TranslationError if it cannot be.
+
+    A field the canonical request does not define (a typo such as `durtion`) is an error
+    naming the nearest field (the canonical schema forbids extra fields). A field of the
+    translated payload that the provider's schema does not define is a warning, logged and
+    returned; `strict=True` refuses it instead.
+    """
     key, mapping, version = _split(to)
     data = canonical_request(request, endpoint=mapping["canonical"])
     payload, warnings = _mapping.translate_request(
         data, mapping=mapping, make_id=make_id, version=version
     )
     _check_payload(payload, key=key, mapping=mapping, version=version)
-    return payload, warnings
+    resolved = _mapping.resolve(mapping, version=version)["version"]
+    return payload, _unknown_payload(payload, key=key, version=resolved, strict=strict) + warnings
+
+
+@functools.cache
+def _canonical_schema(endpoint: str) -> dict[str, Any]:
+    return REQUEST_MODELS[endpoint].model_json_schema(by_alias=True)
+
+
+def _unknown_canonical(data: Any, endpoint: str) -> None:
+    """The canonical schema forbids extra fields: name the nearest one in the error."""
+    found = unknown_fields(_canonical_schema(endpoint), data, closed=True)
+    if found:
+        raise TranslationError(found[0].name, found[0].message(f"the canonical {endpoint} request"))
+
+
+def _unknown_payload(payload: Any, *, key: str, version: str, strict: bool) -> list[str]:
+    """Fields of the translated payload the provider's schema does not define (a mapping
+    that outlived a schema change): logged warnings, or TranslationError when `strict`."""
+    provider_module, endpoint_module = TARGETS[key]
+    name = f"kling_gateways.{provider_module}.{endpoint_module}.v{version.replace('-', '_')}"
+    validators = importlib.import_module(f"{name}.validators")
+    found = validators.REQUEST.unknown_fields(payload)
+    if strict and found:
+        raise TranslationError("(request)", found[0].message(key))
+    messages = [field.message(key) for field in found]
+    for message in messages:
+        _logger.warning("%s (pass strict=True to refuse it)", message)
+    return messages
 
 
 def _validator(key: str, version: str) -> Callable[[Any], list[Any]]:
@@ -256,7 +295,7 @@ class Client:
     ) -> tuple[dict[str, Any], list[str]]:
         """Translate, submit, wait (`wait` options as the provider resource's `run`)."""
         target = self.target(request, endpoint=endpoint, version=version)
-        payload, warnings = translate(request, to=target)
+        payload, warnings = translate(request, to=target, strict=self.client.strict)
         key, mapping, _ = _split(target)
         resolved = _mapping.resolve(mapping, version=version)
         endpoint_module = TARGETS[key][1]
@@ -297,7 +336,7 @@ class AsyncClient(Client):
     ) -> tuple[dict[str, Any], list[str]]:
         """Translate, submit, wait (`wait` options as the provider resource's `run`)."""
         target = self.target(request, endpoint=endpoint, version=version)
-        payload, warnings = translate(request, to=target)
+        payload, warnings = translate(request, to=target, strict=self.client.strict)
         key, mapping, _ = _split(target)
         resolved = _mapping.resolve(mapping, version=version)
         resource = getattr(self.client, TARGETS[key][1])

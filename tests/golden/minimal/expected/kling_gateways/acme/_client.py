@@ -24,6 +24,8 @@ from kling_gateways._runtime.client import (
 
 from .image_to_video import v2026_01_01 as _image_to_video_v2026_01_01
 from .image_to_video import v2026_02_01 as _image_to_video_v2026_02_01
+from .image_to_video.v2026_01_01.validators import REQUEST as _image_to_video_v2026_01_01_schema
+from .image_to_video.v2026_02_01.validators import REQUEST as _image_to_video_v2026_02_01_schema
 
 MANIFEST: dict[str, Any] = {
     "id": "acme",
@@ -78,6 +80,7 @@ def _spec_image_to_video_v2026_01_01(client: BaseClient | AsyncBaseClient) -> En
         "image-to-video",
         version="2026-01-01",
         validate=_image_to_video_v2026_01_01.validate_request,
+        unknown=_image_to_video_v2026_01_01_schema.unknown_fields,
         request_model=_image_to_video_v2026_01_01.Request,
         response_model=_image_to_video_v2026_01_01.Response,
         callback_model=None,
@@ -97,6 +100,7 @@ def _spec_image_to_video_v2026_02_01(client: BaseClient | AsyncBaseClient) -> En
         "image-to-video",
         version="2026-02-01",
         validate=_image_to_video_v2026_02_01.validate_request,
+        unknown=_image_to_video_v2026_02_01_schema.unknown_fields,
         request_model=_image_to_video_v2026_02_01.Request,
         response_model=None,
         callback_model=None,

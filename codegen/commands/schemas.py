@@ -1,0 +1,78 @@
+"""One provider schema for `validate`: from a catalog folder, else the installed package.
+
+Kept apart from the command so that how a catalog is read (all of it, or only the target's
+manifest and version) can change without touching where it is found.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from codegen.commands.locate import find_schemas, not_found
+from codegen.errors import UsageError
+
+
+@dataclass(frozen=True)
+class FoundSchema:
+    version: str
+    schema: dict[str, Any]  # the normalized JSON Schema (what the generated validators check)
+
+
+def schema_for(key: str, *, version: str | None, kind: str, schemas: Path | None) -> FoundSchema:
+    """The `kind` schema of `key` at `version` (current when None)."""
+    found = find_schemas(schemas)
+    if found is not None:
+        return _from_catalog(found.path, key, version, kind)
+    if importlib.util.find_spec("kling_gateways") is None:
+        raise not_found(fallback=True)
+    return _from_package(key, version, kind)
+
+
+def _from_catalog(root: Path, key: str, version: str | None, kind: str) -> FoundSchema:
+    """Only the target's manifest and version are read (and checked as the full load would)."""
+    from codegen.catalog.target import load_target
+    from codegen.normalize import normalize_schema
+
+    chosen = load_target(root, key, version=version)
+    if kind not in chosen.schemas:
+        raise _no_kind(key, chosen.version, kind, sorted(chosen.schemas))
+    return FoundSchema(chosen.version, normalize_schema(chosen.schemas[kind]).validator)
+
+
+def _from_package(key: str, version: str | None, kind: str) -> FoundSchema:
+    package = importlib.import_module("kling_gateways")
+    if key not in package.ENDPOINTS:
+        raise unknown_target(key, list(package.ENDPOINTS))
+    provider, _, endpoint = key.partition("/")
+    base = f"kling_gateways.{provider.replace('-', '_')}.{endpoint.replace('-', '_')}"
+    module = importlib.import_module(base)
+    chosen = _pick(key, version, module.CURRENT, list(module.VERSIONS))
+    texts = importlib.import_module(f"{base}.v{chosen.replace('-', '_')}._schemas")
+    kinds = sorted(k.lower() for k in vars(texts) if k.isupper())
+    if kind not in kinds:
+        raise _no_kind(key, chosen, kind, kinds)
+    return FoundSchema(chosen, json.loads(getattr(texts, kind.upper())))
+
+
+def unknown_target(key: str, known: list[str]) -> UsageError:
+    return UsageError(f"TARGET {key!r}: no such provider/endpoint (known: {', '.join(known)})")
+
+
+def _pick(key: str, version: str | None, current: str, versions: list[str]) -> str:
+    chosen = version or current
+    if chosen not in versions:
+        raise UsageError(
+            f"--version {chosen!r}: {key} has no such version (versions: {', '.join(versions)})"
+        )
+    return chosen
+
+
+def _no_kind(key: str, version: str, kind: str, kinds: list[str]) -> UsageError:
+    return UsageError(
+        f"--kind {kind!r}: {key} version {version} has no {kind} schema (has: {', '.join(kinds)})"
+    )
