@@ -122,6 +122,7 @@ TARGETS = (
         "retry decisions",
         {
             "templates/runtime/http.py": None,
+            "templates/runtime/pointer.py": None,
             "templates/runtime/retry.py": None,
             "templates/runtime/lifecycle.py": (
                 "Lifecycle.idempotent",

@@ -26,10 +26,9 @@ from kling_gateways._runtime.http import (
     Call,
     SyncTransport,
     TransportConfig,
-    get_pointer,
-    set_pointer,
 )
 from kling_gateways._runtime.lifecycle import engine
+from kling_gateways._runtime.pointer import get_pointer, set_pointer
 from kling_gateways._runtime.retry import NO_RETRIES, RetryPolicy, parse_retry_after
 from kling_gateways._runtime.secrets import Secret
 
@@ -440,6 +439,24 @@ def test_prepare_fills_the_callback_on_a_copy() -> None:
     silent = engine({"kind": "runs", "submit": {"method": "POST", "path": "/"}})
     with pytest.raises(errors.UnsupportedOperationError, match="takes no callback URL"):
         silent.prepare(body, callback_url="https://me.test/h")
+
+
+def test_a_query_callback_joins_the_submit_path_and_stays_out_of_the_body() -> None:
+    spec = {
+        "kind": "runs",
+        "submit": {"method": "POST", "path": "/runs"},
+        "callback": {"field": "hook", "in": "query"},
+    }
+    life = engine(spec)
+    body = life.prepare({"a": 1}, callback_url="https://me.test/h?x=1")
+    assert body == {"a": 1}
+    call = life.submit_call(body, callback_url="https://me.test/h?x=1")
+    assert call.path == "/runs?hook=https%3A%2F%2Fme.test%2Fh%3Fx%3D1"
+    assert life.submit_call(body).path == "/runs"
+    queried = engine({**spec, "submit": {"method": "POST", "path": "/runs?v=2"}})
+    assert queried.submit_call(body, callback_url="u").path == "/runs?v=2&hook=u"
+    in_body = engine({**spec, "callback": {"field": "hook"}})
+    assert in_body.submit_call(body, callback_url="u").path == "/runs"
 
 
 def test_task_array_prepare_fills_the_id_once_and_keeps_the_callers() -> None:
