@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", action="append", help="run only targets whose name has this")
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--max-per-target", type=int, default=100)
+    parser.add_argument("--max-per-target", type=int, default=80)
     parser.add_argument("--jobs", type=int, default=2, help="targets run side by side")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--dry-run", action="store_true", help="count the mutants, run none")
