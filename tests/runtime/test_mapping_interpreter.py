@@ -8,6 +8,9 @@ raw TypeError or AttributeError.
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +118,10 @@ def test_inline_file_keeps_urls_and_reads_local_files(tmp_path: Path) -> None:
 
 
 def test_inline_file_refusals_name_the_field(tmp_path: Path) -> None:
-    with pytest.raises(TranslationError, match=r"^x: cannot read local file .*missing\.png"):
+    reason = re.escape(os.strerror(errno.ENOENT))
+    with pytest.raises(
+        TranslationError, match=rf"^x: cannot read local file .*missing\.png': {reason}$"
+    ):
         _one("inline_file", str(tmp_path / "missing.png"))
     with pytest.raises(TranslationError, match=r"^x: expected a URL, data URI or path"):
         _one("inline_file", 42)
@@ -445,6 +451,7 @@ def test_locate_finds_the_canonical_field_through_the_envelope() -> None:
     assert locate(mapping, "/0/in~1put/p") == "prompt"
     assert locate(mapping, "/0/in~1put/inputs/elements/0/img") == "elements"
     assert locate(mapping, "/0/in~1put/w") == "shape"
+    assert locate(mapping, "/0/in~1put/h/below") == "shape"
     assert locate(mapping, "/0/in~1put/frames/1") == "frame"
     assert locate(mapping, "/0/in~1put/inputs") is None  # shorter than any mapped path
     assert locate(mapping, "/0/in~1put/zzz") is None
