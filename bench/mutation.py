@@ -128,6 +128,8 @@ TARGETS = (
                 "Lifecycle.idempotent",
                 "Lifecycle.prepare",
                 "Lifecycle.submit_call",
+                "Lifecycle._callback_field",
+                "Lifecycle._callback_in",
                 "TaskArrayLifecycle.prepare",
             ),
             "templates/runtime/client.py": ("_ClientCore.__init__",),
