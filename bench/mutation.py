@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import os
 import random
 import shutil
@@ -33,11 +34,12 @@ from typing import Any
 
 import yaml
 
-from bench.mutation_report import Outcome, Survivor, report
+from bench.mutation_report import Outcome, report
 
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = ROOT / "bench" / "mutation-equivalents.yaml"
 RESULTS = ROOT / "bench" / "MUTATION.md"
+STORED = ROOT / "bench" / "mutation-results.json"  # per target, so --target updates one row
 SEED = 19
 TOOL = "cosmic-ray==8.7.0"
 
@@ -194,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         for run in runs:
             print(f"{run.target.name}: {len(run.mutants)} mutants")
         return 0
-    text = report(runs=[_summary(run, equivalents) for run in runs], seed=args.seed, tool=TOOL)
+    summaries = _store([_summary(run, equivalents) for run in runs], seed=args.seed)
+    text = report(summaries, tool=TOOL)
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0
@@ -404,38 +407,64 @@ def _outcomes(copy: Path, session: str, env: dict[str, str]) -> dict[str, Outcom
 
 
 def _summary(run: Run, equivalents: list[dict[str, str]]) -> dict[str, Any]:
-    killed, survived, equivalent, errors = 0, [], [], 0
+    """One target's results as plain data (bench/mutation-results.json)."""
+    killed, errors = 0, 0
+    survived: list[dict[str, Any]] = []
+    equivalent: list[dict[str, Any]] = []
     for mutant in run.mutants:
         outcome = run.outcomes.get(mutant.job_id, Outcome("missing", ""))
-        reason = _equivalent(mutant, equivalents)
-        survivor = Survivor(mutant.path, mutant.line, mutant.function, mutant.operator, mutant.text)
-        if reason is not None and outcome.status == "survived":
-            equivalent.append((survivor, reason))
+        row = {
+            "where": f"{mutant.path}:{mutant.line}",
+            "function": mutant.function,
+            "operator": mutant.operator.removeprefix("core/"),
+            "line": mutant.text,
+            "mutant": _mutated_line(outcome.diff),
+        }
+        reason = _equivalent(mutant.path, row, equivalents)
+        if outcome.status == "survived" and reason is not None:
+            equivalent.append({**row, "why": reason})
+        elif outcome.status == "survived":
+            survived.append(row)
         elif outcome.status == "killed":
             killed += 1
-        elif outcome.status == "survived":
-            survived.append((survivor, outcome.diff))
         else:
             errors += 1
     return {
-        "target": run.target,
+        "name": run.target.name,
+        "files": run.target.files,
+        "tests": list(run.target.tests),
         "killed": killed,
         "survived": survived,
         "equivalent": equivalent,
         "errors": errors,
-        "seconds": run.seconds,
+        "minutes": round(run.seconds / 60, 1),
     }
 
 
-def _equivalent(mutant: Mutant, equivalents: list[dict[str, str]]) -> str | None:
+def _mutated_line(diff: str) -> str:
+    added = [line[1:].strip() for line in diff.splitlines() if line.startswith("+")]
+    added = [line for line in added if not line.startswith("++")]
+    return added[0] if added else ""
+
+
+def _equivalent(path: str, row: dict[str, Any], equivalents: list[dict[str, str]]) -> str | None:
     for entry in equivalents:
-        if (
-            entry["file"] == mutant.path
-            and entry["operator"] == mutant.operator.removeprefix("core/")
-            and entry["line"] == mutant.text
-        ):
+        if (entry["file"], entry["line"], entry["mutant"]) == (path, row["line"], row["mutant"]):
             return entry["why"]
     return None
+
+
+def _store(summaries: list[dict[str, Any]], *, seed: int) -> list[dict[str, Any]]:
+    """Merge this run's targets into the stored results; the rest stay as last measured."""
+    stored: dict[str, Any] = {}
+    if STORED.exists():
+        stored = json.loads(STORED.read_text(encoding="utf-8"))
+    for summary in summaries:
+        stored[summary["name"]] = {**summary, "seed": seed}
+    order = [t.name for t in TARGETS]
+    ordered = {name: stored[name] for name in order if name in stored}
+    STORED.write_text(json.dumps(ordered, indent=1) + "\n", encoding="utf-8")
+    return list(ordered.values())
 
 
 if __name__ == "__main__":
