@@ -37,7 +37,7 @@ _WIDER_FORMAT = {
 
 
 def _types(schema: Schema) -> frozenset[str]:
-    declared = declared_types(schema, null_default=True)
+    declared = declared_types(schema)
     return ALL_TYPES if declared is None else declared
 
 
