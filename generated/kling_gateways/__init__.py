@@ -9,14 +9,14 @@
 #   schemas/runflow/image-to-video/2026-04-06/callback.json sha256=c88a32ead0884b0a76e9c7105dbdffed677caec559cc336d05ad405e928470ed
 #   schemas/runflow/image-to-video/2026-04-06/request.json sha256=c3e79a90a029583510f2281f5af8d68a155f6464d0f689b496db74f7f13d56bf
 #   schemas/runflow/image-to-video/2026-04-06/response.json sha256=a28458f34f4128b560fae1b92c42ad22c5eba961c1702465c7d91efd0d192768
-#   schemas/runflow/image-to-video/2026-11-30/callback.json sha256=846eff7292fc68607339375041389c396639eccc394640399f5b3158ebf24bff
+#   schemas/runflow/image-to-video/2026-11-30/callback.json sha256=6872b105608edf1628ff8e10ae1364de80084b4b915e682608e96abd9e9c672d
 #   schemas/runflow/image-to-video/2026-11-30/request.json sha256=c3e79a90a029583510f2281f5af8d68a155f6464d0f689b496db74f7f13d56bf
 #   schemas/runflow/image-to-video/2026-11-30/response.json sha256=a28458f34f4128b560fae1b92c42ad22c5eba961c1702465c7d91efd0d192768
 #   schemas/runflow/manifest.yaml sha256=e7c0547c19f9278a719b1edd949c22641473e60d674276e7fd029b4031feafbe
 #   schemas/runflow/text-to-video/2026-04-06/callback.json sha256=d3e04d942de37400837a85b504949683dc95f6280d6c52ff662a7c6b41d51735
 #   schemas/runflow/text-to-video/2026-04-06/request.json sha256=117e2633e903a74f4c1ffa262c0048e9ac3367748d1642c3b0dab88e111ebd8b
 #   schemas/runflow/text-to-video/2026-04-06/response.json sha256=8a966d334a5e7fa386da582e4f475c7e37d5c30bbf26711181b96a454cfd4310
-#   schemas/runflow/text-to-video/2026-11-30/callback.json sha256=9bd3bf5cebc9d0e9b3a365f5d9e2e7dbc49a5ada42c6e8cdec525ddfbc71d48e
+#   schemas/runflow/text-to-video/2026-11-30/callback.json sha256=babcec84be408728fe66461e7cb9b45d9153d3c69094868b037c24c7abf70214
 #   schemas/runflow/text-to-video/2026-11-30/request.json sha256=117e2633e903a74f4c1ffa262c0048e9ac3367748d1642c3b0dab88e111ebd8b
 #   schemas/runflow/text-to-video/2026-11-30/response.json sha256=8a966d334a5e7fa386da582e4f475c7e37d5c30bbf26711181b96a454cfd4310
 #   schemas/runware/image-to-video/2026-11-22/request.json sha256=86a3b5cd75c1a42889e9390a49831e617f9d808107eed8ee6ad975fba3d094e9

@@ -51,6 +51,8 @@ def repo(tmp_path: Path) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     _git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "schemas" / "acme").mkdir(parents=True)
+    (tmp_path / "schemas" / "acme" / "manifest.yaml").write_text("id: acme\n")  # a catalog
     _version(tmp_path, "2026-01-01", V1)
     _version(tmp_path, "2026-02-01", {**V1, "properties": {**V1["properties"], "seed": {}}})
     _git(tmp_path, "add", "-A")

@@ -45,7 +45,8 @@ def commands(page: str) -> list[str]:
     found: list[tuple[int, str]] = []
     for block in FENCE.finditer(text):
         if block.group(1) in ("sh", "bash", ""):
-            for offset, line in enumerate(block.group(2).splitlines()):
+            joined = block.group(2).replace("\\\n", " ")  # continuation lines
+            for offset, line in enumerate(joined.splitlines()):
                 if line.startswith("kling-codegen "):
                     found.append(
                         (block.start() + offset, shlex.join(shlex.split(line, comments=True)))

@@ -90,6 +90,7 @@ def canonical_request(request: Any, *, endpoint: str) -> dict[str, Any]:
     schema = _schema(endpoint)
     issues = schema.validate(_plain(data))
     if issues:
+        _unknown_canonical(data, endpoint)  # a typo: name the nearest field instead
         raise TranslationError(
             _field(issues[0].pointer), f"not a valid canonical request: {issues[0].message}"
         )
