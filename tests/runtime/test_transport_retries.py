@@ -24,6 +24,7 @@ from kling_gateways._runtime import errors
 from kling_gateways._runtime.http import (
     AsyncTransport,
     Call,
+    Reply,
     SyncTransport,
     TransportConfig,
 )
@@ -249,6 +250,44 @@ def test_error_messages_come_from_the_pointer_or_the_body(
     with pytest.raises(errors.BadRequestError) as info:
         SyncTransport(_config(url, NO_RETRIES, error_pointer=pointer)).send(POLL)
     assert str(info.value) == f"HTTP 400: {message}"
+
+
+def test_long_error_bodies_are_cut(server: Any) -> None:
+    url, script = server
+    script.answers = [(400, {}, b"x" * 2500)]
+    transport = SyncTransport(_config(url, NO_RETRIES, error_pointer=None))
+    with pytest.raises(errors.BadRequestError) as info:
+        transport.send(POLL)
+    assert info.value.body == "x" * 2000
+    script.answers = [_json(400, {"detail": "y" * 900})]
+    with pytest.raises(errors.BadRequestError) as info:
+        transport.send(POLL)
+    assert str(info.value) == "HTTP 400: " + json.dumps({"detail": "y" * 900})[:500]
+
+
+def test_policies_and_calls_are_immutable_and_keyword_only() -> None:
+    import dataclasses
+
+    policy = RetryPolicy()
+    assert (policy.max_retries, policy.initial_delay, policy.max_delay) == (3, 0.5, 8.0)
+    assert (policy.max_retry_after, policy.jitter) == (60.0, True)
+    assert "rng" not in repr(policy) and policy == RetryPolicy()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        policy.max_retries = 5  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        POLL.safe_to_repeat = False  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Call("status", "GET", "/")  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        RetryPolicy(3)  # type: ignore[misc]
+    config = _config("http://x.test", policy)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.timeout = 1  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        TransportConfig("http://x.test", Secret(KEY), "A", None, None, 1.0, policy)  # type: ignore[misc]
+    reply = Reply(None, httpx.Response(200))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        reply.data = 1  # type: ignore[misc]
 
 
 def test_rate_limits_pass_retry_after_to_the_policy_and_log_each_retry(
