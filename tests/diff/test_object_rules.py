@@ -135,19 +135,20 @@ def test_type_words_and_what_was_lost_or_gained() -> None:
     }
 
 
-def _openapi(schema: Any) -> dict[str, Any]:
+def _openapi(schema: Any, version: str = "3.1.0") -> dict[str, Any]:
     body = {"content": {"application/json": {"schema": schema}}}
     operation = {"requestBody": body, "responses": {"200": {"description": "ok"}}}
     return {
-        "openapi": "3.1.0",
+        "openapi": version,
         "info": {"title": "t", "version": "1"},
         "paths": {"/a": {"post": operation}},
     }
 
 
-def _api(old: Any, new: Any) -> set[tuple[str, str, str]]:
+def _api(old: Any, new: Any, version: str = "3.1.0") -> set[tuple[str, str, str]]:
     changes = diff_documents(
-        make_document("o.json", _openapi(old)), make_document("n.json", _openapi(new))
+        make_document("o.json", _openapi(old, version)),
+        make_document("n.json", _openapi(new, version)),
     )
     return {
         (c.rule, c.severity, c.location.removeprefix("POST /a request application/json"))
@@ -209,4 +210,52 @@ def test_a_new_property_with_a_dangling_ref_is_no_move() -> None:
         ("request-property-removed", "warning", "#/properties/a"),
         ("request-property-removed", "warning", "#/properties/b"),
         ("request-property-added", "info", "#/properties/input"),
+    }
+
+
+def test_openapi_3_0_required_read_only_names_are_skipped_one_by_one() -> None:
+    """OpenAPI 3.0: `required` on a readOnly property binds responses only."""
+    props = _props(a={"type": "string", "readOnly": True}, b=S, c=S)
+    assert _api(props, {**props, "required": ["a", "b", "c"]}, "3.0.3") == {
+        ("request-property-became-required", "breaking", "#/properties/b"),
+        ("request-property-became-required", "breaking", "#/properties/c"),
+    }
+    assert _api({**props, "required": ["a", "b", "c"]}, props, "3.0.3") == {
+        ("request-property-became-optional", "info", "#/properties/b"),
+        ("request-property-became-optional", "info", "#/properties/c"),
+    }
+
+
+def test_a_new_property_without_nested_constraints_keeps_its_words() -> None:
+    assert _found(_props(), _props(q=S)) == {
+        ("property-added", "info", "#/properties/q", "property 'q' added", ""),
+        (
+            "property-type-narrowed",
+            "breaking",
+            "#/properties/q",
+            f"type {ANY} -> string",
+            "array,boolean,null,number,object",
+        ),
+    }
+
+
+def test_a_new_property_with_only_nested_constraints_lists_them() -> None:
+    assert {f[:3] for f in _found(_props(), _props(q={"properties": {"x": S}}))} == {
+        ("property-added", "info", "#/properties/q"),
+        ("property-added", "info", "#/properties/q/properties/x"),
+        ("property-type-narrowed", "breaking", "#/properties/q/properties/x"),
+    }
+
+
+def test_an_enum_over_two_types_narrowed_to_one_is_a_removed_value_only() -> None:
+    old = _props(p={"type": ["integer", "string"], "enum": [5, "a"]})
+    new = _props(p={"type": "integer", "enum": [5]})
+    assert _found(old, new) == {
+        (
+            "property-enum-value-removed",
+            "breaking",
+            "#/properties/p",
+            'value "a" no longer allowed',
+            '"a"',
+        ),
     }
