@@ -41,6 +41,7 @@ EQUIVALENTS = ROOT / "bench" / "mutation-equivalents.yaml"
 RESULTS = ROOT / "bench" / "MUTATION.md"
 STORED = ROOT / "bench" / "mutation-results.json"  # per target, so --target updates one row
 SEED = 19
+MIN_TIMEOUT = 30.0  # seconds a mutant's tests may take at least (see _baseline)
 TOOL = "cosmic-ray==8.7.0"
 
 # One operator per mistake people make: a flipped or off-by-one comparison, a wrong
@@ -92,7 +93,6 @@ class Target:
     name: str
     files: dict[str, tuple[str, ...] | None]  # path -> qualified function names, None = all
     tests: tuple[str, ...]  # run in this order with -x: the focused file first
-    timeout: float = 120.0
 
     @property
     def runtime(self) -> bool:
@@ -215,9 +215,9 @@ def _run_target(target: Target, seed: int, limit: int, dry_run: bool) -> Run:
         copy = Path(scratch) / "repo"
         _copy_repo(copy)
         env = _env(copy)
-        config = _write_config(copy, target)
-        if not dry_run:
-            _baseline(copy, env, config)
+        _write_script(copy, target)
+        timeout = MIN_TIMEOUT if dry_run else _baseline(copy, env, target)
+        config = _write_config(copy, target, timeout)
         session = str(copy / "session.sqlite")
         _cosmic(["init", str(config), session], copy, env)
         run.mutants = _select(copy, session, target, seed, limit, env)
@@ -253,7 +253,7 @@ def _env(copy: Path) -> dict[str, str]:
     return env
 
 
-def _write_config(copy: Path, target: Target) -> Path:
+def _write_script(copy: Path, target: Target) -> None:
     script = copy / "mutation-test.sh"
     steps = ["set -e", f'cd "{copy}"']
     if target.runtime:
@@ -264,12 +264,16 @@ def _write_config(copy: Path, target: Target) -> Path:
         f"--hypothesis-seed={SEED} {tests}"
     )
     script.write_text("\n".join(steps) + "\n", encoding="utf-8")
+
+
+def _write_config(copy: Path, target: Target, timeout: float) -> Path:
+    script = copy / "mutation-test.sh"
     config = copy / "mutation.toml"
     modules = ", ".join(f'"{path}"' for path in target.files)
     config.write_text(
         "[cosmic-ray]\n"
         f"module-path = [{modules}]\n"
-        f"timeout = {target.timeout}\n"
+        f"timeout = {timeout:.0f}\n"
         "excluded-modules = []\n"
         f'test-command = "bash {script}"\n'
         "[cosmic-ray.distributor]\n"
@@ -279,13 +283,16 @@ def _write_config(copy: Path, target: Target) -> Path:
     return config
 
 
-def _baseline(copy: Path, env: dict[str, str], config: Path) -> None:
-    """The area's tests must pass on the unmutated code, or every mutant looks killed."""
+def _baseline(copy: Path, env: dict[str, str], target: Target) -> float:
+    """Seconds the area's tests take on the unmutated code, where they must pass (or every
+    mutant would look killed). A mutant running 3 times as long is an endless loop: killed."""
+    start = time.monotonic()
     done = subprocess.run(
         ["bash", str(copy / "mutation-test.sh")], env=env, capture_output=True, text=True
     )
     if done.returncode != 0:
-        raise SystemExit(f"{config}: tests fail before any mutation:\n{done.stdout[-3000:]}")
+        raise SystemExit(f"{target.name}: tests fail before any mutation:\n{done.stdout[-3000:]}")
+    return max(MIN_TIMEOUT, 3 * (time.monotonic() - start))
 
 
 def _cosmic(args: list[str], copy: Path, env: dict[str, str]) -> None:
