@@ -7,16 +7,38 @@ in constant time and rejects timestamps outside the tolerance window (replays).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from .errors import WebhookVerificationError
 from .secrets import Secret, as_secret
 
 SCHEMES = frozenset({"hmac-sha256-timestamped"})
 DEFAULT_TOLERANCE = 300
+_Verify = TypeVar("_Verify", bound=Callable[..., None])
+
+
+def _refuses_malformed(check: _Verify) -> _Verify:
+    """Any malformed input (a header or body of the wrong type, non-ASCII or huge digits,
+    whatever the header scheme) becomes WebhookVerificationError, never TypeError/ValueError."""
+
+    @functools.wraps(check)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            check(*args, **kwargs)
+        except WebhookVerificationError:
+            raise
+        except (TypeError, ValueError, AttributeError, OverflowError, UnicodeError) as exc:
+            reason = type(exc).__name__
+            raise WebhookVerificationError(
+                f"malformed signature header or body ({reason})"
+            ) from None
+
+    return guarded  # type: ignore[return-value]
 
 
 def compute_signature(secret: str | Secret, body: bytes | str, *, timestamp: int) -> str:
@@ -32,6 +54,7 @@ def sign(secret: str | Secret, body: bytes | str, *, timestamp: int | None = Non
     return f"t={t},v1={compute_signature(secret, body, timestamp=t)}"
 
 
+@_refuses_malformed
 def verify(
     secret: str | Secret,
     body: bytes | str,
