@@ -53,8 +53,14 @@ def _read_request(path: str) -> Any:
     required=True,
     help="PROVIDER/ENDPOINT[@VERSION], e.g. runware/image-to-video.",
 )
+@click.option(
+    "--allow-local-files",
+    is_flag=True,
+    help="Read local image paths into data URIs (regular files under 50 MB; never for a"
+    " gateway that takes URLs only).",
+)
 @click.argument("request_file", metavar="CANONICAL.json")
-def translate(*, target: str, request_file: str) -> int:
+def translate(*, target: str, request_file: str, allow_local_files: bool) -> int:
     """Print the provider payload for a canonical request."""
     canonical = _canonical()
     if target.partition("@")[0] not in canonical.MAPPINGS:
@@ -62,7 +68,7 @@ def translate(*, target: str, request_file: str) -> int:
         raise UsageError(f"--to {target!r}: no such provider/endpoint (known: {known})")
     request = _read_request(request_file)
     try:
-        payload, warnings = canonical.translate(request, to=target)
+        payload, warnings = canonical.translate(request, to=target, local_files=allow_local_files)
     except canonical.TranslationError as exc:
         click.echo(f"error: {target}: {exc}", err=True)
         return 1
@@ -85,14 +91,23 @@ ENDPOINTS = ["image-to-video", "text-to-video"]
     default=None,
     help="Default: image-to-video if the request has start_image.",
 )
+@click.option(
+    "--allow-local-files",
+    is_flag=True,
+    help="Read local image paths into data URIs (regular files under 50 MB; never for a"
+    " gateway that takes URLs only).",
+)
 @click.argument("request_file", metavar="CANONICAL.json")
-def quote(*, fmt: str, endpoint: str | None, request_file: str) -> int:
+def quote(*, fmt: str, endpoint: str | None, request_file: str, allow_local_files: bool) -> int:
     """Which gateways accept a canonical request, and at what price."""
     canonical = _canonical()
     request = _read_request(request_file)
     endpoint = endpoint or canonical.infer_endpoint(request)
     try:
-        quotes = [q.as_dict() for q in canonical.quote(request, endpoint=endpoint)]
+        quotes = [
+            q.as_dict()
+            for q in canonical.quote(request, endpoint=endpoint, local_files=allow_local_files)
+        ]
     except canonical.TranslationError as exc:
         click.echo(f"error: {exc}", err=True)
         return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +59,20 @@ def _update(path: Path, items: list[dict[str, Any]]) -> int:
     from codegen.drift import baseline
 
     text = baseline.dumps(items)
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise InputError(
+            f"{path}: not a regular file (a symbolic link or special file); the baseline is"
+            " never written through one"
+        )
+    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.write_text(text, encoding="utf-8")
+        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(staging, path)  # replaces the name itself: never follows a link there
     except OSError as exc:
-        raise InputError(f"{path}: cannot write the drift baseline: {exc}") from exc
+        staging.unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write the drift baseline: {exc.strerror}") from None
     click.echo(f"wrote {len(baseline.entries(items))} drift entries to {path.as_posix()}")
     return 0
 
