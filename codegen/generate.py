@@ -12,6 +12,7 @@ from codegen.plan import plan
 from codegen.render.format import format_python
 from codegen.render.output import Context, with_header
 from codegen.render.parallel import render_pending
+from codegen.verify import check_package
 
 OWNED_LIST = ".kling-codegen-files"
 
@@ -42,6 +43,8 @@ def _generate(schemas: Path, cache: Cache) -> dict[str, str]:
     render_pending(ctx)
     files = {output.path: with_header(output) for output in outputs}
     files = format_python(files, cache=cache)
+    root = ctx.catalog.root.as_posix()
+    check_package(files, {o.path: [f"{root}/{s.path}" for s in o.sources] for o in outputs})
     files[OWNED_LIST] = owned_list(files)
     return dict(sorted(files.items()))
 

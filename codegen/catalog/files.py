@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,17 @@ def read_source(root: Path, path: Path) -> SourceFile:
 
 def _inside(root: Path, rel: str, path: Path) -> Path:
     """Refuse a file that a symbolic link (of the file or a folder) puts outside `root`."""
-    real, base = path.resolve(), root.resolve()
+    try:
+        real, base = path.resolve(strict=True), root.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # a symbolic link loop, a dangling link
+        raise SchemaError.at(rel, [], f"cannot resolve: {_reason(exc)}") from None
     if real != base and base not in real.parents:
         raise SchemaError.at(rel, [], "resolves outside the schemas folder (symbolic link)")
     return path
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
 
 
 def _read_bytes(rel: str, path: Path) -> bytes:
@@ -70,6 +78,10 @@ def _check_values(rel: str, data: Any) -> None:
             raise SchemaError.at(rel, parts[:MAX_DEPTH], f"nested deeper than {MAX_DEPTH} levels")
         if isinstance(node, str):
             _check_text(rel, parts, node)
+        elif isinstance(node, float) and not math.isfinite(node):
+            raise SchemaError.at(
+                rel, parts, f"{node!r} is not a finite number (1e400 and .inf are)"
+            )
         elif isinstance(node, dict):
             for key, value in node.items():
                 _check_text(rel, parts, str(key))
@@ -128,3 +140,5 @@ def _parse_yaml(rel: str, text: str) -> Any:
         raise SchemaError.at(rel, [], f"invalid YAML: {exc}") from None
     except RecursionError:
         raise SchemaError.at(rel, [], f"nested deeper than {MAX_DEPTH} levels") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date such as 2026-13-45
+        raise SchemaError.at(rel, [], f"invalid YAML value: {exc}") from None

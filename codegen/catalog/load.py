@@ -12,6 +12,7 @@ from codegen.errors import SchemaError
 
 RESERVED = {"meta", "canonical"}
 META_NAMES = ("manifest", "mapping", "provenance")
+META_DIR = Path(__file__).resolve().parents[1] / "meta"
 
 
 class _Loader:
@@ -60,13 +61,9 @@ def _subdirs(path: Path) -> list[Path]:
 
 
 def _load_meta(loader: _Loader) -> dict[str, SourceFile]:
-    found: dict[str, SourceFile] = {}
-    for name in META_NAMES:
-        path = loader.root / "meta" / f"{name}.schema.json"
-        source = loader.read(path) if path.is_file() else None
-        if source is not None:
-            found[name] = source
-    return found
+    """The tool's own formats, from the codegen package: a catalog cannot drop or replace them
+    (its `meta/` folder, if any, is a copy for editors and is not read)."""
+    return {name: read_source(META_DIR, META_DIR / f"{name}.schema.json") for name in META_NAMES}
 
 
 def _load_canonical(loader: _Loader) -> dict[str, dict[str, SourceFile]]:

@@ -7,15 +7,15 @@ request.json is compared on the request side of the wire, the others on the resp
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from codegen.diff.compare import diff_files
+from codegen.catalog.model import Catalog, SourceFile, Version
+from codegen.diff.compare import diff_documents
+from codegen.diff.load import Document, make_document
 from codegen.diff.model import Change, summarize
+from codegen.render.env import md, mdcode
 
 KINDS = {"request": "request", "response": "response", "status": "response", "callback": "response"}
-_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -30,39 +30,39 @@ class Step:
     note: str = ""
 
 
-def _endpoints(schemas_dir: Path) -> list[tuple[str, list[Path]]]:
-    found = []
-    for endpoint in sorted(p for p in schemas_dir.glob("*/*") if p.is_dir()):
-        versions = sorted(v for v in endpoint.iterdir() if v.is_dir() and _VERSION.match(v.name))
-        if len(versions) > 1:
-            found.append((f"{endpoint.parent.name}/{endpoint.name}", versions))
-    return found
+def catalog_steps(catalog: Catalog) -> list[Step]:
+    """Every (endpoint, consecutive version pair, file kind) comparison, in a stable order.
 
-
-def catalog_steps(schemas_dir: Path) -> list[Step]:
-    """Every (endpoint, consecutive version pair, file kind) comparison, in a stable order."""
+    Read from the loaded catalog, never from the folder: only files that passed every
+    catalog check (names, symlinks, size, depth) are compared.
+    """
     steps: list[Step] = []
-    for endpoint, versions in _endpoints(schemas_dir):
+    for endpoint in sorted(catalog.endpoints(), key=lambda e: e.key):
+        versions = [endpoint.versions[v] for v in sorted(endpoint.versions)]
         for old, new in itertools.pairwise(versions):
             for kind, direction in KINDS.items():
-                steps += _step(endpoint, old, new, kind, direction)
+                steps += _step(endpoint.key, old, new, kind, direction)
     return steps
 
 
-def _step(endpoint: str, old: Path, new: Path, kind: str, direction: str) -> list[Step]:
-    before, after = old / f"{kind}.json", new / f"{kind}.json"
-    if not before.exists() and not after.exists():
+def _step(endpoint: str, old: Version, new: Version, kind: str, direction: str) -> list[Step]:
+    before, after = old.schemas.get(kind), new.schemas.get(kind)
+    if before is None and after is None:
         return []
-    if not before.exists() or not after.exists():
-        note = f"{kind}.json {'added' if after.exists() else 'removed'}"
-        return [Step(endpoint, old.name, new.name, kind, (), note)]
-    changes = diff_files(before, after, direction=direction)
-    return [Step(endpoint, old.name, new.name, kind, tuple(changes))]
+    if before is None or after is None:
+        note = f"{kind}.json {'added' if after is not None else 'removed'}"
+        return [Step(endpoint, old.version, new.version, kind, (), note)]
+    changes = diff_documents(_document(before), _document(after), direction=direction)
+    return [Step(endpoint, old.version, new.version, kind, tuple(changes))]
 
 
-def changelog_markdown(schemas_dir: Path) -> str:
+def _document(source: SourceFile) -> Document:
+    return make_document(source.path, source.data)
+
+
+def changelog_markdown(catalog: Catalog) -> str:
     """The catalog changelog (generated/docs/changelog.md), newest version pair first."""
-    steps = catalog_steps(Path(schemas_dir))
+    steps = catalog_steps(catalog)
     lines = [
         "# Schema changelog",
         "",
@@ -106,11 +106,7 @@ def _section(endpoint: str, old: str, new: str, group: list[Step]) -> list[str]:
             "|---|---|---|---|",
         ]
         lines += [
-            f"| {c.severity} | `{c.rule}` | `{c.location}` | {_cell(c.message)} |"
+            f"| {c.severity} | `{c.rule}` | {mdcode(c.location)} | {md(c.message)} |"
             for c in step.changes
         ]
     return [*lines, ""]
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")

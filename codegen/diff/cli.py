@@ -82,16 +82,18 @@ def _exit_code(severities: list[str], fail_on: str) -> int:
 
 
 def _catalog(schemas_dir: Path, *, fmt: str, fail_on: str, policy: object) -> int:
+    from codegen.catalog import load_catalog
     from codegen.diff.catalog import catalog_steps, changelog_markdown
     from codegen.diff.config import Policy
 
     if not schemas_dir.is_dir():
         raise UsageError(f"{schemas_dir}: no such schemas folder")
     assert isinstance(policy, Policy)
+    loaded = load_catalog(schemas_dir)
     severities: list[str] = []
     if fmt == "markdown":
-        click.echo(changelog_markdown(schemas_dir), nl=False)
-    for step in catalog_steps(schemas_dir):
+        click.echo(changelog_markdown(loaded), nl=False)
+    for step in catalog_steps(loaded):
         kept, ignored = policy.apply(list(step.changes))
         severities += [c.severity for c in kept]
         if fmt == "text" and step.note:
