@@ -42,9 +42,13 @@ def check_package(files: Mapping[str, str], sources: Mapping[str, list[str]]) ->
         for rel, error in _compile_errors(files)
     ]
     if not problems:
+        first: dict[str, tuple[str, str]] = {}  # an error once, at the deepest module
+        for rel, name, error in _import_errors(files):
+            if error not in first or name.count(".") > first[error][1].count("."):
+                first[error] = (rel, name)
         problems = [
             (_blame(rel, sources), "", f"generated module {name} does not import: {error}")
-            for rel, name, error in _import_errors(files)
+            for error, (rel, name) in first.items()
         ]
     if problems:
         raise SchemaError(problems)

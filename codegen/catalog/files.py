@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,10 @@ def _read_bytes(rel: str, path: Path) -> bytes:
     if path.is_symlink():
         raise SchemaError.at(rel, [], "symbolic links are not followed in the catalog")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise SchemaError.at(rel, [], "not a regular file (a FIFO, socket, device or folder)")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise SchemaError.at(rel, [], f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")
         return path.read_bytes()

@@ -44,6 +44,8 @@ def load_catalog(root: Path) -> Catalog:
     meta = _load_meta(loader)
     canonical = _load_canonical(loader)
     providers = _load_providers(loader, meta)
+    if not providers and not loader.problems:
+        loader.add(("", "", "no provider folder with a manifest.yaml: nothing to generate from"))
     if loader.problems:
         raise SchemaError([(_display(root, f), ptr, msg) for f, ptr, msg in loader.problems])
     return Catalog(root=root, providers=providers, canonical=canonical, meta=meta)
