@@ -9,11 +9,18 @@ fresh, isolated interpreter working in a scratch folder.
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
+import select
+import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from codegen import scratch
 from codegen.errors import SchemaError
@@ -91,6 +98,73 @@ def _import_errors(files: Mapping[str, str]) -> list[tuple[str, str, str]]:
 
 
 def _run(root: Path, names: list[str]) -> list[tuple[str, str]]:
+    """Import `names` from `root` in a child: forked from this (warm) process when it has no
+    other thread, else a fresh isolated interpreter. Either way the child's effects end with
+    it, and it never outlives IMPORT_TIMEOUT."""
+    if hasattr(os, "fork") and threading.active_count() == 1:
+        return _run_forked(root, names)
+    return _run_fresh(root, names)
+
+
+def _run_forked(root: Path, names: list[str]) -> list[tuple[str, str]]:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        _import_in_child(root, names, write_end)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        output = _read_until(pipe, time.monotonic() + IMPORT_TIMEOUT)
+    if output is None:
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    if output is None:
+        return [(names[0], f"importing took longer than {IMPORT_TIMEOUT:g} s")]
+    return _parse(output.decode("utf-8", "replace"), names, "")
+
+
+def _read_until(pipe: Any, deadline: float) -> bytes | None:
+    chunks = []
+    while True:
+        ready, _, _ = select.select([pipe], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            return None
+        chunk = os.read(pipe.fileno(), 65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _import_in_child(root: Path, names: list[str], write_end: int) -> None:
+    code = 0
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.chdir(root)
+        for name in [
+            n for n in sys.modules if n == "kling_gateways" or n.startswith("kling_gateways.")
+        ]:
+            del sys.modules[name]
+        sys.path.insert(0, str(root))
+        sys.dont_write_bytecode = True
+        importlib.invalidate_caches()
+        failed = []
+        for name in names:
+            try:
+                module = importlib.import_module(name)
+                if not str(getattr(module, "__file__", "")).startswith(str(root)):
+                    raise ImportError(f"imported {module.__file__} instead of the generated one")
+            except BaseException as exc:  # every failure is reported, none escapes
+                failed.append([name, f"{type(exc).__name__}: {exc}"[:400]])
+        os.write(write_end, json.dumps(failed).encode("utf-8"))
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _run_fresh(root: Path, names: list[str]) -> list[tuple[str, str]]:
     command = [sys.executable, "-I", "-B", "-c", _IMPORT_ALL, str(root)]
     try:
         done = subprocess.run(
@@ -104,9 +178,13 @@ def _run(root: Path, names: list[str]) -> list[tuple[str, str]]:
         )
     except subprocess.TimeoutExpired:
         return [(names[0], f"importing took longer than {IMPORT_TIMEOUT:g} s")]
+    return _parse(done.stdout, names, f"exit {done.returncode}: {done.stderr}")
+
+
+def _parse(output: str, names: list[str], detail: str) -> list[tuple[str, str]]:
     try:
-        failed = json.loads(done.stdout.strip().splitlines()[-1])
+        failed = json.loads(output.strip().splitlines()[-1])
     except (ValueError, IndexError):
-        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return [(names[0], f"the import check crashed (exit {done.returncode}): {detail[:300]}")]
+        last = (detail.strip().splitlines() or ["no output"])[-1]
+        return [(names[0], f"the import check crashed ({last[:300]})")]
     return [(str(name), str(error)) for name, error in failed]
