@@ -124,7 +124,7 @@ def _run_forked(root: Path, names: list[str]) -> list[tuple[str, str]]:
 
 
 def _read_until(pipe: Any, deadline: float) -> bytes | None:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         ready, _, _ = select.select([pipe], [], [], max(0.0, deadline - time.monotonic()))
         if not ready:

@@ -73,6 +73,8 @@ def _load_canonical(loader: _Loader) -> dict[str, dict[str, SourceFile]]:
     for folder in _subdirs(loader.root / "canonical"):
         loader.add(checks.name_problem(loader.rel(folder), folder.name, what="endpoint"))
         files = {p.stem: loader.read(p) for p in sorted(folder.glob("*.json"))}
+        if "request" not in files:
+            loader.add((loader.rel(folder), "", "canonical endpoint folder has no request.json"))
         canonical[folder.name] = _checked_schemas(loader, files)
     return canonical
 

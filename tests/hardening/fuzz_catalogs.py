@@ -430,10 +430,24 @@ def _verdict(sandbox: Path, out: Path, before: dict[str, str], code: int | str) 
         problems.append("write outside --out")
     if code == 0 and (out / "docs").is_dir():
         for page in (out / "docs").rglob("*.md"):
-            if "onerror=fuzz()" in page.read_text("utf-8").replace("&lt;img", ""):
-                if "<img src=x onerror=fuzz()>" in page.read_text("utf-8"):
-                    problems.append(f"raw HTML in docs/{page.name}")
+            text = _outside_code(page.read_text("utf-8").split("-->", 1)[-1])
+            if HTML_CANARY in text or "<script>fuzz()" in text:
+                problems.append(f"raw HTML in docs/{page.name}")
     return problems
+
+
+def _outside_code(text: str) -> str:
+    """Markdown text minus fenced code blocks (their content is shown, never rendered)."""
+    kept, fence = [], ""
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        if not fence and stripped.startswith("```"):
+            fence = stripped[: len(stripped) - len(stripped.lstrip("`"))]
+        elif fence and stripped.startswith(fence) and not stripped.strip("`"):
+            fence = ""
+        elif not fence:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def _unblock(sandbox: Path) -> None:
