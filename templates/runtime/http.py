@@ -80,15 +80,18 @@ class TransportConfig:
     timeout: float
     retry: RetryPolicy
     user_agent: str = "kling-gateways"
-    # Seconds one call may take in all, retries included (None: 3 x timeout); a server that
+    # Seconds one call may take in all, retries included (None: 10 x timeout); a server that
     # drips a byte per `timeout` cannot hold a call longer than this.
     deadline: float | None = None
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
+    @property
+    def total(self) -> float:
+        return self.deadline if self.deadline is not None else 10 * self.timeout
+
     def call_deadline(self) -> float:
         """The monotonic clock time by which a call starting now must be over."""
-        total = self.deadline if self.deadline is not None else 3 * self.timeout
-        return time.monotonic() + total
+        return time.monotonic() + self.total
 
 
 class _TransportBase:
@@ -116,10 +119,7 @@ class _TransportBase:
         return min(self.config.timeout, remaining)
 
     def _total(self) -> str:
-        total = (
-            self.config.deadline if self.config.deadline is not None else 3 * self.config.timeout
-        )
-        return f"{total:g} s"
+        return f"{self.config.total:g} s"
 
     def _take(self, body: bytearray, chunk: bytes, deadline: float) -> None:
         """Add a chunk of the body: over the size limit or past the deadline is an error."""
