@@ -200,6 +200,8 @@ class Client:
     `result` is the canonical result; `warnings` lists what the gateway could not express.
     """
 
+    CLIENT_CLASS = "Client"  # the provider module's class this one drives
+
     def __init__(
         self,
         *,
@@ -211,7 +213,7 @@ class Client:
         self.provider = provider
         self.local_files = local_files  # read local image paths (never for URL-only gateways)
         module = importlib.import_module(f"kling_gateways.{provider.replace('-', '_')}")
-        self.client: Any = module.Client(api_key, **options)
+        self.client: Any = getattr(module, self.CLIENT_CLASS)(api_key, **options)
 
     def target(
         self, request: Any, *, endpoint: str | None = None, version: str | None = None
@@ -262,18 +264,7 @@ class AsyncClient(Client):
         result, warnings = await client.run({"prompt": "...", "start_image": "https://..."})
     """
 
-    def __init__(
-        self,
-        *,
-        provider: str,
-        api_key: str | None = None,
-        local_files: bool = False,
-        **options: Any,
-    ) -> None:
-        self.provider = provider
-        self.local_files = local_files  # read local image paths (never for URL-only gateways)
-        module = importlib.import_module(f"kling_gateways.{provider.replace('-', '_')}")
-        self.client = module.AsyncClient(api_key, **options)
+    CLIENT_CLASS = "AsyncClient"
 
     async def run(  # type: ignore[override]
         self,
