@@ -58,6 +58,10 @@ def _generate(schemas: Path, cache: Cache) -> dict[str, str]:
     from codegen.render.format import format_python
 
     files = format_python(files, cache=cache)
+    from codegen.verify import check_package
+
+    root = ctx.catalog.root.as_posix()
+    check_package(files, {o.path: [f"{root}/{s.path}" for s in o.sources] for o in outputs})
     files[OWNED_LIST] = owned_list(files)
     return dict(sorted(files.items()))
 

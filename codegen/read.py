@@ -138,6 +138,8 @@ def parse_yaml(name: str, text: str) -> Any:
         raise SchemaError.at(name, [], f"invalid YAML: {exc}") from None
     except RecursionError:
         raise SchemaError.at(name, [], f"nested deeper than {MAX_DEPTH} levels") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date such as 2026-13-45
+        raise SchemaError.at(name, [], f"invalid YAML value: {exc}") from None
 
 
 def check_values(name: str, data: Any) -> None:

@@ -8,14 +8,21 @@ in `<out>.previous`, which the next run puts back).
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
+import stat
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from codegen import scratch
 from codegen.errors import OutputError
 from codegen.generate import OWNED_LIST
+
+LOCK_WAIT = float(os.environ.get("KLING_CODEGEN_LOCK_WAIT", "120"))
 
 SKIP_DIRS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 
@@ -75,20 +82,77 @@ def write(out: Path, files: dict[str, str]) -> Changes:
     """Make `out` hold exactly `files` plus the files it does not own; atomic swap."""
     for rel in files:
         check_path(rel)
-    out = out.resolve()
-    _recover(out)
-    _remove_stale_staging(out)
-    changes = compare(out, files) if out.exists() else Changes([], sorted(files), [])
-    if not changes:
-        return changes
-    staging = out.with_name(f".{out.name}.staging-{os.getpid()}")
-    try:
-        _assemble(staging, out, files)
-        _checkpoint("assembled")
-        _swap(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    out = _resolve(out)
+    with _locked(out.parent, out.name):
+        _recover(out)
+        _remove_stale_staging(out)
+        scratch.clean_stale()
+        _refuse_special(out)
+        changes = compare(out, files) if out.exists() else Changes([], sorted(files), [])
+        if not changes:
+            return changes
+        staging = out.with_name(f".{out.name}.staging-{os.getpid()}")
+        try:
+            _assemble(staging, out, files)
+            _checkpoint("assembled")
+            _swap(staging, out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return changes
+
+
+def _resolve(out: Path) -> Path:
+    try:
+        resolved = out.resolve(strict=False)
+    except (OSError, RuntimeError) as exc:
+        raise OutputError(f"{out}: cannot resolve the output folder ({exc})") from None
+    if resolved.exists() and (resolved.is_symlink() or not resolved.is_dir()):
+        raise OutputError(f"{out}: exists and is not a folder; refusing to replace it")
+    return resolved
+
+
+@contextlib.contextmanager
+def _locked(parent: Path, name: str) -> Iterator[None]:
+    """One writer at a time per folder holding the output: a second run waits, then gives up
+    with "busy" (exit 2). The lock is on the folder itself (flock), so no file is left."""
+    parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise OutputError(
+                        f"{parent / name}: busy, another generate is writing it"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _refuse_special(out: Path) -> None:
+    """FIFOs, sockets, devices and symbolic-link loops in the output are refused by name:
+    copying them would block or fail halfway."""
+    if not out.exists():
+        return
+    for path in _all_files(out):
+        try:
+            mode = path.lstat().st_mode
+        except OSError:
+            continue
+        if stat.S_ISLNK(mode):
+            try:
+                path.resolve(strict=False)
+            except (OSError, RuntimeError):
+                raise OutputError(f"{path}: a symbolic link loop in the output folder") from None
+        elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise OutputError(
+                f"{path}: a special file (FIFO, socket or device) in the output folder"
+            )
 
 
 def _assemble(staging: Path, out: Path, files: dict[str, str]) -> None:
@@ -103,8 +167,22 @@ def _assemble(staging: Path, out: Path, files: dict[str, str]) -> None:
     for index, (rel, content) in enumerate(files.items()):
         if index == len(files) // 2:
             _checkpoint("staging")
-        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-        (staging / rel).write_bytes(content.encode("utf-8"))
+        _write_inside(staging, out, rel, content)
+
+
+def _write_inside(staging: Path, out: Path, rel: str, content: str) -> None:
+    """Write one file below `staging`, never through a symbolic link kept from the old tree
+    (`generated/docs -> elsewhere` would put the file elsewhere)."""
+    folder = staging
+    for part in PurePosixPath(rel).parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink():
+            shown = out / folder.relative_to(staging)
+            raise OutputError(f"{shown}: a symbolic link where generate writes {rel}; remove it")
+        folder.mkdir(exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    with os.fdopen(os.open(staging / rel, flags, 0o644), "wb") as handle:
+        handle.write(content.encode("utf-8"))
 
 
 def _all_files(root: Path) -> list[Path]:
@@ -143,20 +221,8 @@ def _remove_stale_staging(out: Path) -> None:
     """Staging folders left by runs that were killed (their process is gone)."""
     for staging in out.parent.glob(f".{out.name}.staging-*"):
         pid = staging.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not scratch.alive(int(pid)):
             shutil.rmtree(staging, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _checkpoint(step: str) -> None:

@@ -128,7 +128,9 @@ def _base_problems(doc: dict[str, Any]) -> Iterator[tuple[list[str | int], str]]
         if path and "$id" in node:
             yield [*parts, "$id"], "$id is only allowed on the root: it moves where $refs resolve"
         schema = node.get("$schema")
-        if schema is not None and (path or schema not in DRAFT_2020_12):
+        if schema is not None and (
+            path or not (isinstance(schema, str) and schema in DRAFT_2020_12)
+        ):
             yield (
                 [*parts, "$schema"],
                 f"$schema {schema!r} is refused: only draft 2020-12, on the root",

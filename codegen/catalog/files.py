@@ -31,8 +31,12 @@ def parse_bytes(name: str, suffix: str, raw: bytes) -> Any:
 
 def _inside(root: Path, rel: str, path: Path) -> Path:
     """Refuse a file that a symbolic link (of the file or a folder) puts outside `root`,
-    and symbolic links themselves."""
-    real, base = path.resolve(), root.resolve()
+    symbolic links themselves, and links that loop or dangle."""
+    try:
+        real, base = path.resolve(strict=True), root.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # a symbolic link loop, a dangling link
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+        raise SchemaError.at(rel, [], f"cannot resolve: {reason or type(exc).__name__}") from None
     if real != base and base not in real.parents:
         raise SchemaError.at(rel, [], "resolves outside the schemas folder (symbolic link)")
     if path.is_symlink():

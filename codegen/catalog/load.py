@@ -12,6 +12,7 @@ from codegen.errors import SchemaError
 
 RESERVED = {"meta", "canonical"}
 META_NAMES = ("manifest", "mapping", "provenance", "canonical")
+META_DIR = Path(__file__).resolve().parents[1] / "meta"
 
 
 class _Loader:
@@ -43,6 +44,8 @@ def load_catalog(root: Path) -> Catalog:
     meta = _load_meta(loader)
     canonical = _load_canonical(loader, meta.get("canonical"))
     providers = _load_providers(loader, meta)
+    if not providers and not loader.problems:
+        loader.add(("", "", "no provider folder with a manifest.yaml: nothing to generate from"))
     if loader.problems:
         raise SchemaError([(_display(root, f), ptr, msg) for f, ptr, msg in loader.problems])
     return Catalog(root=root, providers=providers, canonical=canonical, meta=meta)
@@ -60,13 +63,9 @@ def _subdirs(path: Path) -> list[Path]:
 
 
 def _load_meta(loader: _Loader) -> dict[str, SourceFile]:
-    found: dict[str, SourceFile] = {}
-    for name in META_NAMES:
-        path = loader.root / "meta" / f"{name}.schema.json"
-        source = loader.read(path) if path.is_file() else None
-        if source is not None:
-            found[name] = source
-    return found
+    """The tool's own formats, from the codegen package: a catalog cannot drop or replace them
+    (its `meta/` folder, if any, is a copy for editors and is not read)."""
+    return {name: read_source(META_DIR, META_DIR / f"{name}.schema.json") for name in META_NAMES}
 
 
 def _load_canonical(loader: _Loader, meta: SourceFile | None) -> dict[str, dict[str, SourceFile]]:
@@ -74,6 +73,8 @@ def _load_canonical(loader: _Loader, meta: SourceFile | None) -> dict[str, dict[
     for folder in _subdirs(loader.root / "canonical"):
         loader.add(checks.name_problem(loader.rel(folder), folder.name, what="endpoint"))
         files = {p.stem: loader.read(p) for p in sorted(folder.glob("*.json"))}
+        if "request" not in files:
+            loader.add((loader.rel(folder), "", "canonical endpoint folder has no request.json"))
         canonical[folder.name] = _checked_schemas(loader, files)
         for source in canonical[folder.name].values():  # x-rules: schemas/meta/canonical
             loader.problems.extend(checks.against_meta(source, meta))

@@ -50,6 +50,8 @@ def generate(
 
     schemas = require_schemas(schemas)
     out = out if out is not None else schemas.parent / "generated"
+    if not check:
+        refuse_output(out, schemas)
     cache = Cache(None if no_cache else (cache_dir or user_cache_dir()))
     files = run(schemas, cache=cache)
     if check:
@@ -72,3 +74,21 @@ def generate(
     )
     click.echo(f"{len(files)} files in {out.as_posix()} ({counts})")
     return 0
+
+
+def refuse_output(out: Path, schemas: Path) -> None:
+    """Refuse an output folder that would replace something else: nothing, the current
+    folder or one above it, an existing file, the catalog or a folder holding it."""
+    from codegen.errors import UsageError
+
+    if not str(out).strip():
+        raise UsageError("--out is empty: name the output folder")
+    target, catalog, here = out.resolve(), schemas.resolve(), Path.cwd().resolve()
+    if target == here or target in here.parents:
+        raise UsageError(f"--out {out}: is the current folder or holds it; name a subfolder")
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"--out {out}: is an existing file, not a folder")
+    if target == catalog or catalog in target.parents:
+        raise UsageError(f"--out {out}: is inside the schemas folder {schemas}")
+    if target in catalog.parents:
+        raise UsageError(f"--out {out}: holds the schemas folder {schemas}")

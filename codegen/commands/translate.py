@@ -63,8 +63,16 @@ Examples:
     is_flag=True,
     help="Payload fields the provider's schema does not define are errors.",
 )
+@click.option(
+    "--allow-local-files",
+    is_flag=True,
+    help="Read local image paths into data URIs (regular files under 50 MB; never for a"
+    " gateway that takes URLs only).",
+)
 @click.argument("request_file", metavar="CANONICAL.json")
-def translate(*, target: str, version: str | None, strict: bool, request_file: str) -> int:
+def translate(
+    *, target: str, version: str | None, strict: bool, request_file: str, allow_local_files: bool
+) -> int:
     """Print the provider payload for a canonical request (- for stdin)."""
     key, version = split_target(target, version, option="--to")
     canonical = _canonical()
@@ -74,7 +82,9 @@ def translate(*, target: str, version: str | None, strict: bool, request_file: s
     target = f"{key}@{version}" if version else key
     request = _read_request(request_file)
     try:
-        payload, warnings = canonical.translate(request, to=target, strict=strict)
+        payload, warnings = canonical.translate(
+            request, to=target, strict=strict, local_files=allow_local_files
+        )
     except canonical.TranslationError as exc:
         click.echo(f"error: {target}: {exc}", err=True)
         return 1
@@ -105,14 +115,23 @@ Examples:
     default=None,
     help="Default: image-to-video if the request has start_image.",
 )
+@click.option(
+    "--allow-local-files",
+    is_flag=True,
+    help="Read local image paths into data URIs (regular files under 50 MB; never for a"
+    " gateway that takes URLs only).",
+)
 @click.argument("request_file", metavar="CANONICAL.json")
-def quote(*, fmt: str, endpoint: str | None, request_file: str) -> int:
+def quote(*, fmt: str, endpoint: str | None, request_file: str, allow_local_files: bool) -> int:
     """Which gateways accept a canonical request, and at what price."""
     canonical = _canonical()
     request = _read_request(request_file)
     endpoint = endpoint or canonical.infer_endpoint(request)
     try:
-        quotes = [q.as_dict() for q in canonical.quote(request, endpoint=endpoint)]
+        quotes = [
+            q.as_dict()
+            for q in canonical.quote(request, endpoint=endpoint, local_files=allow_local_files)
+        ]
     except canonical.TranslationError as exc:
         click.echo(f"error: {exc}", err=True)
         return 1

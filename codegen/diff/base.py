@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import itertools
 import subprocess
 import tarfile
 import tempfile
@@ -21,15 +20,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from codegen.diff.catalog import (
-    ROLES,
-    Step,
-    catalog_steps,
-    file_kinds,
-    role_direction,
-    schema_file,
-    version_folders,
-)
+from codegen.diff.catalog import ROLES, Step, catalog_steps, role_direction, versions_catalog
 from codegen.diff.compare import diff_files
 from codegen.diff.model import Change
 from codegen.errors import InputError
@@ -40,7 +31,8 @@ def introduced_steps(schemas_dir: Path, ref: str) -> list[Step]:
     root, inside = _repository(schemas_dir)
     with _checkout(root, inside, ref) as base_dir:
         known = _pairs(base_dir) if base_dir else {}
-        steps = [s for s in catalog_steps(schemas_dir) if known.get(_key(s)) != _digest(s)]
+        here = catalog_steps(versions_catalog(schemas_dir))
+        steps = [s for s in here if known.get(_key(s)) != _digest(s)]
         edited = list(_edited(base_dir, schemas_dir, ref)) if base_dir else []
     return edited + steps
 
@@ -86,15 +78,8 @@ def _checkout(root: Path, inside: str, ref: str) -> Iterator[Path | None]:
 
 
 def _pairs(schemas_dir: Path) -> dict[tuple[str, str, str, str], tuple[str, str]]:
-    """Every consecutive version pair and file kind -> the hashes of its two files."""
-    found = {}
-    for endpoint, versions in version_folders(schemas_dir):
-        for old, new in itertools.pairwise(versions):
-            for kind in file_kinds(old, new):
-                files = (schema_file(old, kind), schema_file(new, kind))
-                if any(files):
-                    found[(endpoint, old.name, new.name, kind)] = (_hash(files[0]), _hash(files[1]))
-    return found
+    """Every consecutive version pair and schema kind -> the hashes of its two files."""
+    return {_key(s): _digest(s) for s in catalog_steps(versions_catalog(schemas_dir))}
 
 
 def _key(step: Step) -> tuple[str, str, str, str]:

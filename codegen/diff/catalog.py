@@ -1,8 +1,8 @@
 """Diff each provider's consecutive schema versions in `schemas/` and write a changelog.
 
-Layout: schemas/<provider>/<endpoint>/<YYYY-MM-DD>/{request,response,status,callback}.json;
-request.json is compared on the request side of the wire, the others on the response side
-(their role, `role_direction`); any other `*.json` as a request, and the report says so.
+Layout: schemas/<provider>/<endpoint>/<YYYY-MM-DD>/{request,response,status,callback}.json
+(or a published OpenAPI document holding those roles); request.json is compared on the
+request side of the wire, the others on the response side (their role, `role_direction`).
 """
 
 from __future__ import annotations
@@ -12,15 +12,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen.catalog.model import SCHEMA_KINDS
-from codegen.catalog.openapi import DOCUMENT_NAMES
+from codegen.catalog.model import SCHEMA_KINDS, Catalog, Endpoint, Provider, SourceFile, Version
 from codegen.diff.compare import diff_documents
-from codegen.diff.load import Document, make_document, read_document
+from codegen.diff.load import Document, make_document
 from codegen.diff.model import Change, summarize
+from codegen.render.env import md, mdcode
+
+_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # The catalog's schema kinds by side of the wire: only request.json is what a client sends.
 ROLES = {kind: "request" if kind == "request" else "response" for kind in SCHEMA_KINDS}
-_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def role_direction(path: str | Path) -> tuple[str, str]:
@@ -53,75 +54,50 @@ class Step:
         return "added" if not self.old_file else "removed" if not self.new_file else "changed"
 
 
-def version_folders(schemas_dir: Path) -> list[tuple[str, list[Path]]]:
-    found = []
-    for endpoint in sorted(p for p in schemas_dir.glob("*/*") if p.is_dir()):
-        versions = sorted(v for v in endpoint.iterdir() if v.is_dir() and _VERSION.match(v.name))
-        if len(versions) > 1:
-            found.append((f"{endpoint.parent.name}/{endpoint.name}", versions))
-    return found
+def catalog_steps(catalog: Catalog) -> list[Step]:
+    """Every (endpoint, consecutive version pair, schema kind) comparison, in a stable order.
 
-
-def catalog_steps(schemas_dir: Path) -> list[Step]:
-    """Every (endpoint, consecutive version pair, schema file) comparison, in a stable order:
-    the four known roles first, then any other `*.json` (compared as a request, and said)."""
+    Read from the loaded catalog, never from the folder: only files that passed every
+    catalog check (names, symlinks, size, depth) are compared, in either source form
+    (schema files, or schemas extracted from a published OpenAPI document).
+    """
     steps: list[Step] = []
-    for endpoint, versions in version_folders(schemas_dir):
+    for endpoint in sorted(catalog.endpoints(), key=lambda e: e.key):
+        versions = [endpoint.versions[v] for v in sorted(endpoint.versions)]
         for old, new in itertools.pairwise(versions):
-            for kind in file_kinds(old, new):
-                steps += _step(endpoint, old, new, kind)
+            for kind in ROLES:
+                steps += _step(catalog, endpoint.key, old, new, kind)
     return steps
 
 
-def file_kinds(old: Path, new: Path) -> list[str]:
-    """The four roles, then any other `*.json` (a published OpenAPI document is not a kind:
-    its schemas are the roles it holds, extracted as the catalog loader reads them)."""
-    files = (p for folder in (old, new) for p in folder.glob("*.json") if p.is_file())
-    others = {p.stem for p in files if p.name not in DOCUMENT_NAMES}
-    return [*ROLES, *sorted(others - set(ROLES))]
-
-
-def _step(endpoint: str, old: Path, new: Path, kind: str) -> list[Step]:
-    before, after = _schema(old, kind), _schema(new, kind)
+def _step(catalog: Catalog, endpoint: str, old: Version, new: Version, kind: str) -> list[Step]:
+    before, after = old.schemas.get(kind), new.schemas.get(kind)
     if before is None and after is None:
         return []
-    direction, why = role_direction(f"{kind}.json")
-    note = "" if kind in ROLES else why
-    changes: tuple[Change, ...] = ()
+    direction = ROLES[kind]
+    files = (_file(catalog, before), _file(catalog, after))
     if before is None or after is None:
         note = f"{kind}.json {'added' if after is not None else 'removed'}"
-    else:
-        changes = tuple(diff_documents(before, after, direction=direction))
-    files = (before.path if before else "", after.path if after else "")
-    return [Step(endpoint, old.name, new.name, kind, changes, note, direction, *files)]
+        return [Step(endpoint, old.version, new.version, kind, (), note, direction, *files)]
+    changes = diff_documents(
+        _document(catalog, before), _document(catalog, after), direction=direction
+    )
+    return [Step(endpoint, old.version, new.version, kind, tuple(changes), "", direction, *files)]
 
 
-def _schema(folder: Path, kind: str) -> Document | None:
-    """One kind's schema in a version folder: its file, or extracted from a published
-    OpenAPI document (openapi.json|yaml) as the catalog loader reads it."""
-    path = folder / f"{kind}.json"
-    if path.is_file():
-        return read_document(path)
-    if not any((folder / name).is_file() for name in DOCUMENT_NAMES):
-        return None
-    from codegen.catalog.load import version_schemas
-
-    root = folder.parents[2]
-    source = version_schemas(root, folder).get(kind)
-    return None if source is None else make_document(str(root / source.path), source.data)
+def _file(catalog: Catalog, source: SourceFile | None) -> str:
+    """The file on disk that holds a schema ("" for none): its own, or the published document."""
+    return "" if source is None else str(catalog.root / source.path)
 
 
-def schema_file(folder: Path, kind: str) -> str:
-    """The file that holds one kind's schema in a version folder ("" if none): `<kind>.json`,
-    or the published OpenAPI document it is extracted from."""
-    document = _schema(folder, kind)
-    return document.path if document is not None else ""
+def _document(catalog: Catalog, source: SourceFile) -> Document:
+    return make_document(_file(catalog, source), source.data)
 
 
-def changelog_markdown(schemas_dir: Path, steps: list[Step] | None = None) -> str:
+def changelog_markdown(catalog: Catalog, steps: list[Step] | None = None) -> str:
     """The catalog changelog (generated/docs/changelog.md), newest version pair first;
-    `steps` (default: every consecutive pair under `schemas_dir`) to show a subset."""
-    steps = catalog_steps(Path(schemas_dir)) if steps is None else steps
+    `steps` (default: every consecutive pair of the catalog) to show a subset."""
+    steps = catalog_steps(catalog) if steps is None else steps
     lines = [
         "# Schema changelog",
         "",
@@ -164,7 +140,8 @@ def _section(endpoint: str, old: str, new: str, group: list[Step]) -> list[str]:
             "|---|---|---|---|---|",
         ]
         lines += [
-            f"| {c.severity} | `{c.rule}` | `{c.location}` | `{_where(c)}` | {_cell(c.message)} |"
+            f"| {c.severity} | `{c.rule}` | {mdcode(c.location)} | {mdcode(_where(c))} "
+            f"| {md(c.message)} |"
             for c in step.changes
         ]
     return [*lines, ""]
@@ -179,5 +156,38 @@ def _where(change: Change) -> str:
     return f"{where}:{change.line}" if change.line else f"{where}#{change.pointer}"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+def versions_catalog(schemas_dir: Path) -> Catalog:
+    """The catalog's schema versions only, for `diff --catalog`: every
+    `<provider>/<endpoint>/<YYYY-MM-DD>/` folder read through the catalog's reader (its
+    limits, no symbolic links, no `.`-folders), without checking manifests or mappings, so a
+    catalog in the making (or at an old git ref) can be compared."""
+    from codegen.catalog.load import version_schemas
+
+    providers: dict[str, Provider] = {}
+    for provider in _plain_folders(schemas_dir):
+        endpoints = {}
+        for endpoint in _plain_folders(provider):
+            found = [v for v in _plain_folders(endpoint) if _VERSION.fullmatch(v.name)]
+            versions = {
+                v.name: Version(
+                    provider.name, endpoint.name, v.name, version_schemas(schemas_dir, v)
+                )
+                for v in found
+            }
+            if versions:
+                endpoints[endpoint.name] = Endpoint(
+                    provider.name, endpoint.name, max(versions), versions
+                )
+        if endpoints:
+            manifest = SourceFile(path=f"{provider.name}/manifest.yaml", data={}, sha256="")
+            providers[provider.name] = Provider(provider.name, manifest, endpoints)
+    return Catalog(schemas_dir, providers, {}, {})
+
+
+def _plain_folders(folder: Path) -> list[Path]:
+    """Sub-folders that are neither hidden (`.`) nor symbolic links, sorted."""
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+        and p.name not in ("meta", "canonical")
+    )  # fmt: skip

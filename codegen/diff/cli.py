@@ -137,7 +137,7 @@ def _exit_code(severities: list[str], fail_on: str) -> int:
 
 
 def _catalog(schemas_dir: Path, *, fmt: str, fail_on: str, policy: Policy, ref: str | None) -> int:
-    from codegen.diff.catalog import catalog_steps, changelog_markdown
+    from codegen.diff.catalog import catalog_steps, changelog_markdown, versions_catalog
     from codegen.diff.catalog_report import render_catalog, repository_root
 
     if not schemas_dir.is_dir():
@@ -147,10 +147,10 @@ def _catalog(schemas_dir: Path, *, fmt: str, fail_on: str, policy: Policy, ref: 
 
         steps = introduced_steps(schemas_dir, ref)
     else:
-        steps = catalog_steps(schemas_dir)
+        steps = catalog_steps(versions_catalog(schemas_dir))
     kept = [_applied(policy, step) for step in steps]
     if fmt == "markdown":
-        click.echo(changelog_markdown(schemas_dir, kept), nl=False)
+        click.echo(changelog_markdown(versions_catalog(schemas_dir), kept), nl=False)
     else:
         click.echo(render_catalog(kept, fmt=fmt, root=repository_root(schemas_dir)), nl=False)
     if fmt == "text" and not kept:

@@ -9,6 +9,7 @@ generated/docs/drift.html); the exit code follows the baseline as in every forma
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -104,13 +105,23 @@ def _update(path: Path, found: list[dict[str, Any]]) -> int:
     """Rewrite the baseline; say which entries were added, removed or changed."""
     from codegen.drift import baseline
 
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise InputError(
+            f"{path}: not a regular file (a symbolic link or special file); the baseline is"
+            " never written through one"
+        )
     before = baseline.load(path) if path.is_file() else []
     result = baseline.compare(found, before)
     text = baseline.dumps(found)
+    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.write_text(text, encoding="utf-8")
+        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(staging, path)  # replaces the name itself: never follows a link there
     except OSError as exc:
-        raise InputError(f"{path}: cannot write the drift baseline: {exc}") from exc
+        staging.unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write the drift baseline: {exc.strerror}") from None
     for line in baseline.changes(result):
         click.echo(line)
     counts = f"{len(result.new)} added, {len(result.stale)} removed, {len(result.changed)} changed"

@@ -1,6 +1,7 @@
 """The drift report as Markdown: per endpoint, a side-by-side table of fields x providers,
-the drift found, and prices. Every schema string goes through `md` (escapes | ` < > \\ and
-newlines), so nothing a provider publishes can break the table or inject HTML.
+the drift found, and prices. Every schema string goes through `md` (the endpoint pages'
+escaping: HTML, links, emphasis, pipes, newlines), so nothing a provider publishes can break
+the table, inject HTML or make a link.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from codegen.drift.view import (
     endpoint_drift,
     endpoint_fields,
 )
+from codegen.render.env import md as _md
 
 HEATMAP = "drift.html"
-_ESCAPES = {"\\": "\\\\", "|": "\\|", "`": "\\`", "<": "&lt;", ">": "&gt;", "\r": " ", "\n": " "}
 
 
 def md(text: Any) -> str:
-    """Escape a string for a Markdown table cell."""
-    return "".join(_ESCAPES.get(ch, ch) for ch in str(text))
+    """Escape text for a Markdown table cell, as the endpoint pages do: no raw HTML, no
+    links or emphasis (`[`, `]`, `*`, `_`, `#` escaped), no pipes, no line breaks."""
+    return _md(str(text))
 
 
 def render_markdown(

@@ -150,7 +150,7 @@ def _fix_type(
 
 def _fix_format(path: Path, node: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     fmt = node.get("format")
-    if fmt is None or fmt in STANDARD_FORMATS:
+    if not isinstance(fmt, str) or fmt in STANDARD_FORMATS:  # a non-string: the meta check says so
         return node
     notes.append(
         f"#{pointer([*path, 'format'])}: custom format {_show(fmt)} is a hint only; dropped"

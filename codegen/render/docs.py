@@ -167,7 +167,7 @@ def _find_reports(ctx: Context) -> list[tuple[str, str, Any]]:
     from codegen.diff.catalog import changelog_markdown
     from codegen.diff.rules import rules_markdown
 
-    found.append(("Schema changelog", "changelog.md", lambda: changelog_markdown(ctx.catalog.root)))
+    found.append(("Schema changelog", "changelog.md", lambda: changelog_markdown(ctx.catalog)))
     found.append(("Diff rules", "diff-rules.md", rules_markdown))
     found.extend(_drift_pages(ctx))
     return found

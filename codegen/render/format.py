@@ -6,12 +6,11 @@ pyproject.toml, so the bytes do not change under us.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
+from codegen import scratch
 from codegen.cache import NO_CACHE, Cache, digest, generator_fingerprint
 from codegen.errors import OutputError
 
@@ -42,8 +41,7 @@ def format_python(files: dict[str, str], *, cache: Cache = NO_CACHE) -> dict[str
 
 
 def _run_ruff(python: dict[str, str]) -> dict[str, str]:
-    scratch = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # memory: no disk churn
-    with tempfile.TemporaryDirectory(prefix="kling-codegen-fmt-", dir=scratch) as tmp:
+    with scratch.folder("fmt") as tmp:
         root = Path(tmp)
         for rel, content in python.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -21,10 +21,16 @@ import pydantic
 
 from . import errors, files, webhooks
 from .errors import Issue
-from .http import AsyncTransport, Reply, SyncTransport, TransportConfig
+from .http import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    AsyncTransport,
+    Reply,
+    SyncTransport,
+    TransportConfig,
+)
 from .lifecycle import Lifecycle, Result, Run, State, engine, video_url_at
 from .retry import RetryPolicy
-from .secrets import Secret, as_secret
+from .secrets import Secret, header_secret
 from .unknown import UnknownField
 
 logger = logging.getLogger("kling_gateways")
@@ -61,6 +67,8 @@ class _ClientCore:
         *,
         base_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retries: int = 3,
         retry: RetryPolicy | None = None,
         poll_interval: float = DEFAULT_POLL,
@@ -78,10 +86,13 @@ class _ClientCore:
             auth_scheme=auth.get("scheme"),
             error_pointer=self.manifest.get("errors", {}).get("message"),
             timeout=timeout,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
             retry=retry or RetryPolicy(max_retries=max_retries),
         )
         self.poll_interval = poll_interval
         self.strict = strict  # fields the schema does not define: error (True) or warning
+        self._submitted: set[tuple[str, str]] = set()  # (endpoint, idempotency id) sent
         self.file_inputs: files.FileMode = file_inputs or self.manifest.get("file_inputs", "url")
 
     @property
@@ -96,7 +107,10 @@ class _ClientCore:
         if not value:
             where = f" or set {env}" if env else ""
             raise errors.ConfigurationError(f"no API key for {self.provider}: pass api_key={where}")
-        return as_secret(value)
+        try:
+            return header_secret(value)
+        except (TypeError, ValueError) as exc:
+            raise errors.ConfigurationError(f"bad API key for {self.provider}: {exc}") from None
 
     def endpoint_spec(
         self, endpoint: str, *, version: str | None = None, **models: Any
@@ -194,14 +208,43 @@ class _ResourceCore(Generic[RequestT, CallbackT]):
             video_pointer=self.engine.video_pointer,
         )
 
+    def _claim(self, body: Any) -> Any:
+        """Refuse to submit an idempotency id (Runware's taskUUID) this client already sent.
+
+        The id is the caller's idempotency key: sent again, the gateway answers with the old
+        task (or none), not a new video. Leave it out and the client makes a fresh one per run.
+        """
+        found = self.engine.idempotency_key(body)
+        if found is None:
+            return body
+        where, value = found
+        if (self.spec.endpoint, value) in self._client._submitted:
+            message = f"{value!r} was already submitted by this client; leave it out for a new one"
+            raise errors.ValidationError(
+                [errors.Issue(where, message)],
+                provider=self._client.provider,
+                endpoint=self.spec.endpoint,
+            )
+        self._client._submitted.add((self.spec.endpoint, value))
+        return body
+
     def _result(self, run: Run) -> Result:
         if run.status in ("failed", "cancelled"):
             raise errors.RunFailedError(run)
         if run.status != "succeeded":
             raise errors.RunNotFinishedError(f"run {run.id} is {run.status}, not finished")
+        video_url = video_url_at(run.raw, run.video_pointer)
+        if video_url is None:
+            raise errors.MalformedResponseError(
+                f"run {run.id} succeeded but its result holds no video URL"
+                " (a reused idempotency id such as a copied taskUUID answers this way)",
+                status_code=run.response.status_code if run.response is not None else 200,
+                body=run.raw,
+                response=run.response,
+            )
         return Result(
             run_id=run.id,
-            video_url=video_url_at(run.raw, run.video_pointer),
+            video_url=video_url,
             raw=run.raw,
             parsed=self._parse_response(run.envelope if run.envelope is not None else run.raw),
             response=run.response,
@@ -312,7 +355,7 @@ class Resource(_ResourceCore[RequestT, CallbackT]):
         self, request: RequestT | Mapping[str, Any], *, callback_url: str | None = None
     ) -> Run:
         """Validate and send the request; return the new run (no retry that could pay twice)."""
-        body = self.prepare(request, callback_url=callback_url)
+        body = self._claim(self.prepare(request, callback_url=callback_url))
         call = self.engine.submit_call(body, callback_url=callback_url)
         reply = self._client._transport.send(call)
         return self._run(self.engine.parse_submit(reply, body))
@@ -395,7 +438,7 @@ class AsyncResource(_ResourceCore[RequestT, CallbackT]):
     async def submit(
         self, request: RequestT | Mapping[str, Any], *, callback_url: str | None = None
     ) -> Run:
-        body = self.prepare(request, callback_url=callback_url)
+        body = self._claim(self.prepare(request, callback_url=callback_url))
         call = self.engine.submit_call(body, callback_url=callback_url)
         reply = await self._client._transport.send(call)
         return self._run(self.engine.parse_submit(reply, body))

@@ -6,8 +6,9 @@
     ├── FileInputError            a local file where the provider needs a URL, or unreadable
     ├── UnsupportedOperationError the provider's lifecycle has no such call (e.g. cancel)
     ├── APIConnectionError        the connection failed or dropped (after any retries)
-    ├── TimeoutError              an HTTP call or `wait` ran out of time (also builtins')
+    ├── TimeoutError              an HTTP call (or its `deadline`) or `wait` ran out of time
     ├── RunFailedError            the run ended failed or cancelled (`.run`, `.result`)
+    ├── ResponseTooLargeError     a response body over `max_response_bytes` (not retried)
     ├── RunNotFinishedError       `.result` asked for a run that is still going
     ├── WebhookVerificationError  a callback's signature is missing, wrong or too old
     └── APIError                  the provider answered with an error (`.status_code`, `.body`)
@@ -100,6 +101,10 @@ class RunFailedError(KlingError):
         super().__init__(
             f"run {run.id} ended {run.status} (provider status {run.provider_status!r})"
         )
+
+
+class ResponseTooLargeError(KlingError):
+    """A response body was larger than the client's `max_response_bytes` (it was not read)."""
 
 
 class RunNotFinishedError(KlingError):

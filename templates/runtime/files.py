@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import FileInputError
+from .mapping import read_regular_file
 
 FileMode = Literal["url", "data-uri", "base64"]
-MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 def data_uri(path: str | os.PathLike[str]) -> str:
@@ -75,14 +75,10 @@ def _data_uri_at(path: Path, pointer: str) -> str:
 
 def _read_base64(path: Path, *, pointer: str = "") -> str:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FileInputError(f"{pointer or '/'}: {path.name!r} is {size} bytes, over the limit")
-        return base64.b64encode(path.read_bytes()).decode("ascii")
-    except OSError as exc:
-        raise FileInputError(
-            f"{pointer or '/'}: cannot read {str(path)!r}: {exc.strerror}"
-        ) from None
+        return base64.b64encode(read_regular_file(path)).decode("ascii")
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise FileInputError(f"{pointer or '/'}: cannot read {str(path)!r}: {reason}") from None
 
 
 def _escape(key: Any) -> str:

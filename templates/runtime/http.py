@@ -24,6 +24,7 @@ logger = logging.getLogger("kling_gateways")
 
 Op = Literal["submit", "status", "result", "cancel"]
 _MISSING: Any = object()
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +56,18 @@ class TransportConfig:
     timeout: float
     retry: RetryPolicy
     user_agent: str = "kling-gateways"
+    # Seconds one call may take in all, retries included (None: 10 x timeout); a server that
+    # drips a byte per `timeout` cannot hold a call longer than this.
+    deadline: float | None = None
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+
+    @property
+    def total(self) -> float:
+        return self.deadline if self.deadline is not None else 10 * self.timeout
+
+    def call_deadline(self) -> float:
+        """The monotonic clock time by which a call starting now must be over."""
+        return time.monotonic() + self.total
 
 
 class _TransportBase:
@@ -73,6 +86,29 @@ class _TransportBase:
         content = None if call.body is None else json.dumps(call.body, separators=(",", ":"))
         url = self.config.base_url.rstrip("/") + call.path
         return {"method": call.method, "url": url, "content": content}
+
+    def _timeout(self, deadline: float) -> float:
+        """The per-read timeout, never past the call's deadline."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise errors.TimeoutError(f"HTTP call took longer than its deadline ({self._total()})")
+        return min(self.config.timeout, remaining)
+
+    def _total(self) -> str:
+        return f"{self.config.total:g} s"
+
+    def _take(self, body: bytearray, chunk: bytes, deadline: float) -> None:
+        """Add a chunk of the body: over the size limit or past the deadline is an error."""
+        body += chunk
+        if len(body) > self.config.max_response_bytes:
+            raise errors.ResponseTooLargeError(
+                f"response body exceeds {self.config.max_response_bytes} bytes"
+            )
+        if time.monotonic() > deadline:
+            raise errors.TimeoutError(f"HTTP call took longer than its deadline ({self._total()})")
+
+    def _give_up(self, delay: float, deadline: float) -> bool:
+        return time.monotonic() + delay > deadline
 
     def _interpret(self, call: Call, response: httpx.Response) -> Reply:
         """Turn a response into a Reply, or raise the typed error for it."""
@@ -156,20 +192,31 @@ class SyncTransport(_TransportBase):
 
     def send(self, call: Call) -> Reply:
         attempt = 0
+        deadline = self.config.call_deadline()
         while True:
             try:
-                response = self.client.request(
-                    **self._request_args(call),
-                    headers=self._headers,
-                    timeout=self.config.timeout,
-                )
-                return self._interpret(call, response)
+                return self._interpret(call, self._fetch(call, deadline))
             except (httpx.TransportError, errors.APIError) as exc:
                 delay = self._retry_delay(call, exc, attempt)
-                if delay is None:
+                if delay is None or self._give_up(delay, deadline):
                     raise self._final(exc) from None
             attempt += 1
             time.sleep(delay)
+
+    def _fetch(self, call: Call, deadline: float) -> httpx.Response:
+        """One attempt, the body read in chunks under the size limit and the deadline."""
+        request = self.client.build_request(
+            **self._request_args(call), headers=self._headers, timeout=self._timeout(deadline)
+        )
+        response = self.client.send(request, stream=True)
+        try:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                self._take(body, chunk, deadline)
+            response._content = bytes(body)  # what `read()` would have stored
+        finally:
+            response.close()
+        return response
 
     def close(self) -> None:
         if self._own:
@@ -184,20 +231,41 @@ class AsyncTransport(_TransportBase):
 
     async def send(self, call: Call) -> Reply:
         attempt = 0
+        deadline = self.config.call_deadline()
         while True:
             try:
-                response = await self.client.request(
-                    **self._request_args(call),
-                    headers=self._headers,
-                    timeout=self.config.timeout,
-                )
-                return self._interpret(call, response)
+                return self._interpret(call, await self._fetch(call, deadline))
             except (httpx.TransportError, errors.APIError) as exc:
                 delay = self._retry_delay(call, exc, attempt)
-                if delay is None:
+                if delay is None or self._give_up(delay, deadline):
                     raise self._final(exc) from None
             attempt += 1
             await asyncio.sleep(delay)
+
+    async def _fetch(self, call: Call, deadline: float) -> httpx.Response:
+        """One attempt, cut off at the deadline, the body read under the size limit."""
+        timeout = self._timeout(deadline)
+        remaining = deadline - time.monotonic()
+        try:
+            return await asyncio.wait_for(self._read(call, timeout, deadline), timeout=remaining)
+        except TimeoutError:
+            raise errors.TimeoutError(
+                f"HTTP call took longer than its deadline ({self._total()})"
+            ) from None
+
+    async def _read(self, call: Call, timeout: float, deadline: float) -> httpx.Response:
+        request = self.client.build_request(
+            **self._request_args(call), headers=self._headers, timeout=timeout
+        )
+        response = await self.client.send(request, stream=True)
+        try:
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                self._take(body, chunk, deadline)
+            response._content = bytes(body)  # what `aread()` would have stored
+        finally:
+            await response.aclose()
+        return response
 
     async def close(self) -> None:
         if self._own:

@@ -134,6 +134,10 @@ class Lifecycle:
         pointer = self.spec.get("video_url")
         return str(pointer) if pointer is not None else None
 
+    def idempotency_key(self, body: Any) -> tuple[str, str] | None:
+        """(pointer, value) of the caller-visible idempotency id in a prepared body, if any."""
+        return None
+
     def prepare(self, body: Any, *, callback_url: str | None = None) -> Any:
         """Fill what the lifecycle owns (callback field, ids) into a copy of the body."""
         body = dict(body)
@@ -269,6 +273,11 @@ class TaskArrayLifecycle(Lifecycle):
             set_pointer(task, field, str(uuid.uuid4()))
         task.setdefault("deliveryMethod", "async")
         return [task]
+
+    def idempotency_key(self, body: Any) -> tuple[str, str] | None:
+        field = self.spec.get("idempotency", {}).get("field")
+        value = get_pointer(body, "/0" + field) if field else None
+        return (f"/0{field}", str(value)) if value is not None else None
 
     def parse_submit(self, reply: Reply, body: Any) -> State:
         run_id = str(get_pointer(body, "/0" + self.spec.get("run_id", "/taskUUID")))

@@ -17,7 +17,9 @@ import base64
 import dataclasses
 import json
 import mimetypes
+import os
 import re
+import stat
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -36,6 +38,8 @@ __all__ = [
     "translate_request",
     "translate_result",
 ]
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
 
 RESULT_FIELDS = ("video_url", "duration", "seed", "cost", "nsfw_detected")
 
@@ -59,6 +63,8 @@ class _Context:
     field: str = ""
     index: int | None = None
     warnings: list[str] = dataclasses.field(default_factory=list)
+    local_files: bool = False  # the caller allows reading local paths
+    file_inputs: str = "url"  # what the provider takes: url, data-uri or base64
 
     def at(self, name: str, *, index: int | None = None) -> _Context:
         path = f"{self.field}.{name}" if self.field else name
@@ -139,14 +145,51 @@ def inline_file(value: Any, options: Mapping[str, Any], ctx: _Context) -> Any:
         raise TranslationError(ctx.field, f"expected a URL, data URI or path, got {value!r}")
     if _URI.match(value):
         return value
+    if ctx.file_inputs == "url":
+        raise TranslationError(
+            ctx.field, f"{ctx.provider} takes URLs only: upload {value!r} and pass its URL"
+        )
+    if not ctx.local_files:
+        raise TranslationError(
+            ctx.field,
+            f"{value!r} is not a URL; local files are read only when allowed"
+            " (local_files=True, or --allow-local-files)",
+        )
     path = Path(value).expanduser()
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
+        data = read_regular_file(path)
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise TranslationError(ctx.field, f"cannot read local file {value!r}: {reason}") from None
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def read_regular_file(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; ValueError for anything else.
+
+    Devices (`/dev/zero`), FIFOs (opened without blocking), folders and files whose contents
+    differ from their size (`/proc/self/environ` reports 0 bytes) are refused.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(os.fspath(path), flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if info.st_size > limit:
+            raise ValueError(f"{info.st_size} bytes, over the {limit}-byte limit")
+        data = b""
+        while len(data) <= info.st_size:
+            chunk = os.read(fd, info.st_size + 1 - len(data))
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(fd)
+    if len(data) != info.st_size:
+        raise ValueError("its contents do not match its size (not a plain file)")
+    return data
 
 
 @_transform("wrap")
@@ -291,14 +334,20 @@ def translate_request(
     mapping: Mapping[str, Any],
     make_id: Callable[[], str] | None = None,
     version: str | None = None,
+    local_files: bool = False,
+    file_inputs: str = "url",
 ) -> tuple[Any, list[str]]:
-    """Canonical request -> (provider payload, warnings); raises TranslationError."""
+    """Canonical request -> (provider payload, warnings); raises TranslationError.
+
+    A local path is read (as a data URI) only with `local_files=True`, and never for a
+    provider whose `file_inputs` is `url`.
+    """
     if not isinstance(request, Mapping):
         raise TranslationError("(request)", f"expected an object, got {request!r}")
     resolved = resolve(mapping, version=version)
     spec: Mapping[str, Any] = resolved["request"]
     values = {**spec.get("defaults", {}), **{k: v for k, v in request.items() if v is not None}}
-    ctx = _Context(provider=_target(resolved))
+    ctx = _Context(provider=_target(resolved), local_files=local_files, file_inputs=file_inputs)
     body: dict[str, Any] = {}
     _apply_fields(values, spec["fields"], ctx, body)
     payload = _envelope(body, spec.get("envelope", []), make_id or _uuid4)

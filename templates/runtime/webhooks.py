@@ -13,10 +13,12 @@ Both compare in constant time, over the raw bytes as received (never re-serializ
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from .errors import WebhookVerificationError
 from .secrets import Secret, as_secret
@@ -26,6 +28,26 @@ TIMESTAMPED = "hmac-sha256-timestamped"
 SCHEMES = frozenset({PLAIN, TIMESTAMPED})
 DEFAULT_TOLERANCE = 300
 HEX_DIGITS = frozenset("0123456789abcdef")
+_Verify = TypeVar("_Verify", bound=Callable[..., None])
+
+
+def _refuses_malformed(check: _Verify) -> _Verify:
+    """Any malformed input (a header or body of the wrong type, non-ASCII or huge digits,
+    whatever the header scheme) becomes WebhookVerificationError, never TypeError/ValueError."""
+
+    @functools.wraps(check)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            check(*args, **kwargs)
+        except WebhookVerificationError:
+            raise
+        except (TypeError, ValueError, AttributeError, OverflowError, UnicodeError) as exc:
+            reason = type(exc).__name__
+            raise WebhookVerificationError(
+                f"malformed signature header or body ({reason})"
+            ) from None
+
+    return guarded  # type: ignore[return-value]
 
 
 def _raw(body: bytes | str) -> bytes:
@@ -60,6 +82,7 @@ def sign(
     return f"t={t},v1={compute_signature(secret, body, timestamp=t)}"
 
 
+@_refuses_malformed
 def verify(
     secret: str | Secret,
     body: bytes | str,

@@ -141,17 +141,25 @@ def test_pass_policy_sends_the_canonical_name_with_a_warning(runtime: ModuleType
     assert payload["cfg_scale"] == 0.2 and warnings[0].startswith("cfg_scale: passed through")
 
 
-def test_local_files_are_inlined_and_missing_ones_refused(
-    tmp_path: Path, runtime: ModuleType, translate: Callable[..., Any]
+def test_local_files_are_read_only_when_allowed_and_the_provider_takes_them(
+    tmp_path: Path, runtime: ModuleType
 ) -> None:
     image = tmp_path / "frame.png"
     image.write_bytes(b"\x89PNG")
-    payload, _ = translate({"prompt": "p", "start_image": str(image)}, "runcomfy/image-to-video")
+
+    def run(path: Path, **options: Any) -> Any:
+        request = {"prompt": "p", "start_image": str(path)}
+        mapping = MAPPINGS["runcomfy/image-to-video"]
+        return runtime.translate_request(request, mapping=mapping, **options)
+
+    payload, _ = run(image, local_files=True, file_inputs="data-uri")
     assert payload["start_image_url"] == "data:image/png;base64,iVBORw=="
+    with pytest.raises(runtime.TranslationError, match="read only when allowed"):
+        run(image, file_inputs="data-uri")
+    with pytest.raises(runtime.TranslationError, match="takes URLs only"):
+        run(image, local_files=True, file_inputs="url")
     with pytest.raises(runtime.TranslationError, match=r"^start_image: cannot read local file"):
-        translate(
-            {"prompt": "p", "start_image": str(tmp_path / "nope.png")}, "runcomfy/image-to-video"
-        )
+        run(tmp_path / "nope.png", local_files=True, file_inputs="data-uri")
 
 
 def test_runware_audio_switch_is_provider_settings_sound(translate: Callable[..., Any]) -> None:

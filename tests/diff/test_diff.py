@@ -208,13 +208,18 @@ def test_bad_input_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_catalog_changelog_and_rule_table(tmp_path: Path) -> None:
+    from codegen.catalog.model import Catalog, Endpoint, Provider, SourceFile, Version
+
+    versions = {}
     for version, kind in (("2026-04-05", "string"), ("2026-04-06", "integer")):
-        folder = tmp_path / "acme" / "image-to-video" / version
-        folder.mkdir(parents=True)
-        (folder / "request.json").write_text(
-            json.dumps({"properties": {"duration": {"type": kind}}})
-        )
-    text = changelog_markdown(tmp_path)
+        schema = {"properties": {"duration": {"type": kind}}}
+        rel = f"acme/image-to-video/{version}/request.json"
+        request = SourceFile(path=rel, data=schema, sha256="0")
+        versions[version] = Version("acme", "image-to-video", version, {"request": request})
+    endpoint = Endpoint("acme", "image-to-video", "2026-04-06", versions)
+    manifest = SourceFile(path="acme/manifest.yaml", data={}, sha256="0")
+    provider = Provider("acme", manifest, {"image-to-video": endpoint})
+    text = changelog_markdown(Catalog(tmp_path, {"acme": provider}, {}, {}))
     assert "## acme/image-to-video: 2026-04-05 -> 2026-04-06" in text
     assert "request-property-type-changed" in text
     table = rules_markdown()

@@ -38,7 +38,7 @@ def test_heat_map_colours_cells_by_agreement() -> None:
 
 
 def test_md_escapes_table_breakers() -> None:
-    assert md(HOSTILE) == "&lt;script&gt;alert(1)&lt;/script&gt; \\| \\`x\\`   next"
+    assert md(HOSTILE) == "&lt;script&gt;alert(1)&lt;/script&gt; \\| \\`x\\` next"
 
 
 def _hostile_default(data: Any) -> None:

@@ -41,7 +41,14 @@ def _mapping(fields: dict[str, Any], **request: Any) -> dict[str, Any]:
 
 
 def _send(fields: dict[str, Any], request: dict[str, Any], **options: Any) -> tuple[Any, list[str]]:
-    return translate_request(request, mapping=_mapping(fields, **options), make_id=lambda: "id-1")
+    """Translate for a provider that takes data URIs, with local files allowed."""
+    return translate_request(
+        request,
+        mapping=_mapping(fields, **options),
+        make_id=lambda: "id-1",
+        local_files=True,
+        file_inputs="data-uri",
+    )
 
 
 def _one(transform: str, value: Any, **options: Any) -> Any:
@@ -465,3 +472,17 @@ def test_locate_without_an_envelope_and_with_tilde_escapes() -> None:
     mapping = _mapping({"a": {"to": "x~y"}, "b": {"to": "plain"}})
     assert locate(mapping, "/x~0y") == "a"
     assert locate(mapping, "/plain/deeper") == "b"
+
+
+def test_local_files_are_read_only_when_allowed_and_the_provider_takes_them(
+    tmp_path: Path,
+) -> None:
+    image = tmp_path / "cat.png"
+    image.write_bytes(b"\x89PNG")
+    mapping = _mapping({"x": {"to": "y", "transforms": [{"name": "inline_file"}]}})
+    with pytest.raises(TranslationError, match=r"^x: acme/image-to-video takes URLs only"):
+        translate_request({"x": str(image)}, mapping=mapping, local_files=True)
+    with pytest.raises(TranslationError, match=r"^x: .* is not a URL; local files are read only"):
+        translate_request({"x": str(image)}, mapping=mapping, file_inputs="data-uri")
+    url = "https://x.test/cat.png"
+    assert translate_request({"x": url}, mapping=mapping)[0] == {"y": url}

@@ -127,7 +127,12 @@ def _field(pointer: str) -> str:
 
 
 def translate(
-    request: Any, *, to: str, make_id: Callable[[], str] | None = None, strict: bool = False
+    request: Any,
+    *,
+    to: str,
+    make_id: Callable[[], str] | None = None,
+    strict: bool = False,
+    local_files: bool = False,
 ) -> tuple[Any, list[str]]:
     """Canonical request -> (payload for `to`, warnings); TranslationError if it cannot be.
 
@@ -135,11 +140,20 @@ def translate(
     naming the nearest field (the canonical schema forbids extra fields). A field of the
     translated payload that the provider's schema does not define is a warning, logged and
     returned; `strict=True` refuses it instead.
+
+    Local file paths are read (inlined as data URIs) only with `local_files=True`, only
+    regular files under the size limit, and never for a gateway that takes URLs only.
     """
     key, mapping, version = _split(to)
     data = canonical_request(request, endpoint=mapping["canonical"])
+    file_inputs = str(MANIFESTS[mapping["provider"]].get("file_inputs", "url"))
     payload, warnings = _mapping.translate_request(
-        data, mapping=mapping, make_id=make_id, version=version
+        data,
+        mapping=mapping,
+        make_id=make_id,
+        version=version,
+        local_files=local_files,
+        file_inputs=file_inputs,
     )
     _check_payload(payload, key=key, mapping=mapping, version=version)
     resolved = _mapping.resolve(mapping, version=version)["version"]
@@ -223,14 +237,16 @@ def infer_endpoint(request: Any) -> str:
     return "image-to-video" if has_image else "text-to-video"
 
 
-def quote(request: Any, *, endpoint: str | None = None) -> list[Quote]:
+def quote(request: Any, *, endpoint: str | None = None, local_files: bool = False) -> list[Quote]:
     """Per gateway: does it accept the request (why not), and its documented price."""
     endpoint = endpoint or infer_endpoint(request)
     data = canonical_request(request, endpoint=endpoint)
-    return [_quote_one(data, target=key) for key in targets(endpoint=endpoint)]
+    return [
+        _quote_one(data, target=key, local_files=local_files) for key in targets(endpoint=endpoint)
+    ]
 
 
-def _quote_one(data: Mapping[str, Any], *, target: str) -> Quote:
+def _quote_one(data: Mapping[str, Any], *, target: str, local_files: bool) -> Quote:
     mapping = MAPPINGS[target]
     version = MANIFESTS[mapping["provider"]]["endpoints"][mapping["endpoint"]]["versions"]
     pricing = version[mapping["version"]]["pricing"]
@@ -241,7 +257,7 @@ def _quote_one(data: Mapping[str, Any], *, target: str) -> Quote:
         voice_control=_quote.request_voice_control(data),
     )
     try:
-        _payload, warnings = translate(data, to=target)
+        _payload, warnings = translate(data, to=target, local_files=local_files)
     except TranslationError as exc:
         return Quote(target=target, accepts=False, reasons=[str(exc)], price=price)
     return Quote(target=target, accepts=True, warnings=warnings, price=price)
@@ -257,10 +273,20 @@ class Client:
     `result` is the canonical result; `warnings` lists what the gateway could not express.
     """
 
-    def __init__(self, *, provider: str, api_key: str | None = None, **options: Any) -> None:
+    CLIENT_CLASS = "Client"  # the provider module's class this one drives
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        api_key: str | None = None,
+        local_files: bool = False,
+        **options: Any,
+    ) -> None:
         self.provider = provider
+        self.local_files = local_files  # read local image paths (never for URL-only gateways)
         module = importlib.import_module(f"kling_gateways.{provider.replace('-', '_')}")
-        self.client: Any = module.Client(api_key, **options)
+        self.client: Any = getattr(module, self.CLIENT_CLASS)(api_key, **options)
 
     def target(
         self, request: Any, *, endpoint: str | None = None, version: str | None = None
@@ -272,7 +298,8 @@ class Client:
         self, request: Any, *, endpoint: str | None = None, version: str | None = None
     ) -> tuple[Any, list[str]]:
         """The payload this gateway would get, and the warnings."""
-        return translate(request, to=self.target(request, endpoint=endpoint, version=version))
+        target = self.target(request, endpoint=endpoint, version=version)
+        return translate(request, to=target, local_files=self.local_files)
 
     def run(
         self,
@@ -284,7 +311,9 @@ class Client:
     ) -> tuple[dict[str, Any], list[str]]:
         """Translate, submit, wait (`wait` options as the provider resource's `run`)."""
         target = self.target(request, endpoint=endpoint, version=version)
-        payload, warnings = translate(request, to=target, strict=self.client.strict)
+        payload, warnings = translate(
+            request, to=target, strict=self.client.strict, local_files=self.local_files
+        )
         key, mapping, _ = _split(target)
         resolved = _mapping.resolve(mapping, version=version)
         endpoint_module = TARGETS[key][1]
@@ -310,10 +339,7 @@ class AsyncClient(Client):
         result, warnings = await client.run({"prompt": "...", "start_image": "https://..."})
     """
 
-    def __init__(self, *, provider: str, api_key: str | None = None, **options: Any) -> None:
-        self.provider = provider
-        module = importlib.import_module(f"kling_gateways.{provider.replace('-', '_')}")
-        self.client = module.AsyncClient(api_key, **options)
+    CLIENT_CLASS = "AsyncClient"
 
     async def run(  # type: ignore[override]
         self,
@@ -325,7 +351,9 @@ class AsyncClient(Client):
     ) -> tuple[dict[str, Any], list[str]]:
         """Translate, submit, wait (`wait` options as the provider resource's `run`)."""
         target = self.target(request, endpoint=endpoint, version=version)
-        payload, warnings = translate(request, to=target, strict=self.client.strict)
+        payload, warnings = translate(
+            request, to=target, strict=self.client.strict, local_files=self.local_files
+        )
         key, mapping, _ = _split(target)
         resolved = _mapping.resolve(mapping, version=version)
         resource = getattr(self.client, TARGETS[key][1])
