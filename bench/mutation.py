@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,17 +189,19 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [t for t in TARGETS if not args.target or any(s in t.name for s in args.target)]
     equivalents = _load_equivalents()
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        runs = list(
-            pool.map(lambda t: _run_target(t, args.seed, args.max_per_target, args.dry_run), chosen)
-        )
-    if args.dry_run:
-        for run in runs:
-            print(f"{run.target.name}: {len(run.mutants)} mutants")
-        return 0
-    summaries = _store([_summary(run, equivalents) for run in runs], seed=args.seed)
-    text = report(summaries, tool=TOOL)
-    args.out.write_text(text, encoding="utf-8")
-    print(text)
+        pending = [
+            pool.submit(_run_target, t, args.seed, args.max_per_target, args.dry_run)
+            for t in chosen
+        ]
+        for future in as_completed(pending):  # each target is stored as soon as it is done
+            run = future.result()
+            if args.dry_run:
+                print(f"{run.target.name}: {len(run.mutants)} mutants")
+                continue
+            summaries = _store([_summary(run, equivalents)], seed=args.seed)
+            args.out.write_text(report(summaries, tool=TOOL), encoding="utf-8")
+    if not args.dry_run:
+        print(args.out.read_text(encoding="utf-8"))
     return 0
 
 
