@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from kling_gateways._runtime.mapping import (
+    MAX_FILE_BYTES,
     TRANSFORMS,
     MappingError,
     TranslationError,
@@ -24,6 +25,7 @@ from kling_gateways._runtime.mapping import (
     describe_envelope,
     describe_result,
     locate,
+    read_regular_file,
     resolve,
     translate_request,
     translate_result,
@@ -486,3 +488,33 @@ def test_local_files_are_read_only_when_allowed_and_the_provider_takes_them(
         translate_request({"x": str(image)}, mapping=mapping, file_inputs="data-uri")
     url = "https://x.test/cat.png"
     assert translate_request({"x": url}, mapping=mapping)[0] == {"y": url}
+
+
+def test_local_files_are_regular_files_within_the_size_limit(tmp_path: Path) -> None:
+    assert MAX_FILE_BYTES == 50 * 1024 * 1024  # documented in docs/clients.md
+    exact = tmp_path / "exact.bin"
+    exact.write_bytes(b"a" * 16)
+    assert read_regular_file(exact, limit=16) == b"a" * 16
+    exact.write_bytes(b"a" * 17)
+    with pytest.raises(ValueError, match=r"^17 bytes, over the 16-byte limit$"):
+        read_regular_file(exact, limit=16)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for path in (tmp_path, fifo, Path(os.devnull)):
+        with pytest.raises(ValueError, match=r"^not a regular file$"):
+            read_regular_file(path)
+    with pytest.raises(
+        TranslationError, match=r"^x: cannot read local file .*: not a regular file$"
+    ):
+        _one("inline_file", str(tmp_path))
+
+
+def test_result_fields_use_the_first_path_present_even_when_a_later_one_is_null() -> None:
+    mapping = _result_mapping({"video_url": {"from": ["v"]}, "seed": {"from": ["a", "b"]}})
+    assert translate_result({"v": "https://v", "a": 3, "b": None}, mapping=mapping)["seed"] == 3
+
+
+def test_locate_skips_envelope_steps_that_add_keys_wherever_they_are() -> None:
+    envelope = [{"step": "nest", "key": "input"}, {"step": "new_id", "to": "id"}]
+    mapping = _mapping({"prompt": {"to": "p"}}, envelope=envelope)
+    assert locate(mapping, "/input/p") == "prompt"
