@@ -132,3 +132,22 @@ def test_header_lookup_ignores_case() -> None:
     assert webhooks.header_value(headers, "x-signature") == "abc"
     assert webhooks.header_value(headers, "X-SIGNATURE") == "abc"
     assert webhooks.header_value(headers, "x-missing") is None
+
+
+@pytest.mark.parametrize(
+    ("body", "header", "scheme", "reason"),
+    [
+        (123, "0" * 64, webhooks.PLAIN, "TypeError"),
+        (BODY, 123, webhooks.PLAIN, "AttributeError"),
+        ("\ud800", "0" * 64, webhooks.PLAIN, "UnicodeEncodeError"),
+        (BODY, f"t={'9' * 5000},v1=ab", STAMPED, "ValueError"),
+        (BODY, f"t={'9' * 400},v1=ab", STAMPED, "OverflowError"),
+    ],
+)
+def test_malformed_input_of_any_kind_is_a_verification_error(
+    body: object, header: object, scheme: str, reason: str
+) -> None:
+    with pytest.raises(
+        WebhookVerificationError, match=rf"^malformed signature header or body \({reason}\)$"
+    ):
+        webhooks.verify(SECRET, body, header, scheme=scheme)  # type: ignore[arg-type]
