@@ -185,7 +185,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="targets run side by side")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--dry-run", action="store_true", help="count the mutants, run none")
+    parser.add_argument(
+        "--report", action="store_true", help="rewrite the results file from the stored results"
+    )
     args = parser.parse_args(argv)
+    if args.report:  # e.g. after listing an equivalent mutant
+        summaries = _store([], seed=args.seed, equivalents=_load_equivalents())
+        args.out.write_text(report(summaries, tool=TOOL), encoding="utf-8")
+        return 0
     chosen = [t for t in TARGETS if not args.target or any(s in t.name for s in args.target)]
     equivalents = _load_equivalents()
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
@@ -198,7 +205,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.dry_run:
                 print(f"{run.target.name}: {len(run.mutants)} mutants")
                 continue
-            summaries = _store([_summary(run, equivalents)], seed=args.seed)
+            summaries = _store(
+                [_summary(run, equivalents)], seed=args.seed, equivalents=equivalents
+            )
             args.out.write_text(report(summaries, tool=TOOL), encoding="utf-8")
     if not args.dry_run:
         print(args.out.read_text(encoding="utf-8"))
@@ -450,6 +459,17 @@ def _summary(run: Run, equivalents: list[dict[str, str]]) -> dict[str, Any]:
     }
 
 
+def _reclassify(summary: dict[str, Any], equivalents: list[dict[str, str]]) -> None:
+    kept = []
+    for row in summary["survived"]:
+        reason = _equivalent(row["where"].rsplit(":", 1)[0], row, equivalents)
+        if reason is None:
+            kept.append(row)
+        else:
+            summary["equivalent"].append({**row, "why": reason})
+    summary["survived"] = kept
+
+
 def _mutated_line(diff: str) -> str:
     added = [line[1:].strip() for line in diff.splitlines() if line.startswith("+")]
     added = [line for line in added if not line.startswith("++")]
@@ -463,13 +483,18 @@ def _equivalent(path: str, row: dict[str, Any], equivalents: list[dict[str, str]
     return None
 
 
-def _store(summaries: list[dict[str, Any]], *, seed: int) -> list[dict[str, Any]]:
-    """Merge this run's targets into the stored results; the rest stay as last measured."""
+def _store(
+    summaries: list[dict[str, Any]], *, seed: int, equivalents: list[dict[str, str]]
+) -> list[dict[str, Any]]:
+    """Merge this run's targets into the stored results; the rest stay as last measured,
+    their survivors checked again against the equivalents list."""
     stored: dict[str, Any] = {}
     if STORED.exists():
         stored = json.loads(STORED.read_text(encoding="utf-8"))
     for summary in summaries:
         stored[summary["name"]] = {**summary, "seed": seed}
+    for summary in stored.values():
+        _reclassify(summary, equivalents)
     order = [t.name for t in TARGETS]
     ordered = {name: stored[name] for name in order if name in stored}
     STORED.write_text(json.dumps(ordered, indent=1) + "\n", encoding="utf-8")
