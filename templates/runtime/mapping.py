@@ -161,6 +161,16 @@ def to_list(value: Any, options: Mapping[str, Any], ctx: _Context) -> list[Any]:
     return [value]
 
 
+@_transform("json_text")
+def json_text(value: Any, options: Mapping[str, Any], ctx: _Context) -> str:
+    """Any JSON value -> its compact JSON text: `[{"prompt": "a"}]` -> `'[{"prompt":"a"}]'`.
+
+    For providers that take a structured value inside a string field (a JSON array of
+    shots in a text input).
+    """
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 @_transform("each")
 def each(value: Any, options: Mapping[str, Any], ctx: _Context) -> list[Any]:
     """Apply `transforms` to every item of a list; inside, {n} is the 1-based item number."""
@@ -175,17 +185,24 @@ def to_object(value: Any, options: Mapping[str, Any], ctx: _Context) -> dict[str
     """Map an object's keys with `fields` (same rules as the request's fields).
 
     `with` adds constant keys; `index` ({to, format}) sets key `to` to `format` with
-    {n} = the item number inside `each` (e.g. `id: element_1`).
+    {n} = the item number inside `each` (e.g. `id: element_1`); `index` ({to, type:
+    integer}) sets it to the item number itself (e.g. `index: 1`).
     """
     if not isinstance(value, Mapping):
         raise TranslationError(ctx.field, f"expected an object, got {value!r}")
     out: dict[str, Any] = {}
     index = options.get("index")
     if index is not None:
-        out[index["to"]] = index["format"].replace("{n}", str(ctx.index or 1))
+        out[index["to"]] = _item_number(index, ctx.index or 1)
     _apply_fields(value, options["fields"], ctx, out)
     out.update(options.get("with", {}))
     return out
+
+
+def _item_number(index: Mapping[str, Any], n: int) -> Any:
+    if index.get("type") == "integer":
+        return n
+    return str(index["format"]).replace("{n}", str(n))
 
 
 def _apply_transforms(value: Any, steps: Sequence[Mapping[str, Any]], ctx: _Context) -> Any:
@@ -304,7 +321,8 @@ def _envelope(body: Any, steps: Sequence[Mapping[str, Any]], make_id: Callable[[
     for step in steps:
         kind = step["step"]
         if kind == "set":
-            body = {**step["values"], **body}
+            if _present(body, step.get("when")):
+                body = {**step["values"], **body}
         elif kind == "new_id":
             body = {step["to"]: make_id(), **body}
         elif kind == "nest":
@@ -317,6 +335,11 @@ def _envelope(body: Any, steps: Sequence[Mapping[str, Any]], make_id: Callable[[
 
 
 _MISSING = object()
+
+
+def _present(body: Any, when: str | None) -> bool:
+    """A `set` step's condition: no `when`, or the payload has a value at that path."""
+    return when is None or _read(body, when) is not _MISSING
 
 
 def _read(payload: Any, path: str) -> Any:
@@ -412,7 +435,9 @@ def _step_text(step: Mapping[str, Any]) -> str:
     if name == "each":
         return f"each({_steps_text(step['transforms'])})"
     if name == "object":
-        extra = f" {step['index']['to']}={step['index']['format']}" if "index" in step else ""
+        index = step.get("index")
+        number = "{n}" if index and index.get("type") == "integer" else ""
+        extra = f" {index['to']}={index.get('format', number)}" if index else ""
         return f"object({len(step['fields'])} fields{extra})"
     options = [f"{k}={v}" for k, v in step.items() if k != "name"]
     return f"{name}({', '.join(options)})" if options else name
