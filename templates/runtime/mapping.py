@@ -102,12 +102,13 @@ def to_integer(value: Any, options: Mapping[str, Any], ctx: _Context) -> int:
 
 @_transform("lookup")
 def lookup(value: Any, options: Mapping[str, Any], ctx: _Context) -> Any:
-    """Replace a value by its entry in `table` (keys are the canonical values as strings).
+    """Replace a value by its entry in `table` (keys are the canonical values as strings,
+    JSON-spelled for non-strings: `true`, `false`, `5`).
 
     A value with no entry is an error naming the values the provider can express.
     """
     table: Mapping[str, Any] = options["table"]
-    key = value if isinstance(value, str) else str(value)
+    key = value if isinstance(value, str) else json.dumps(value)
     if key not in table:
         known = ", ".join(sorted(table))
         raise TranslationError(ctx.field, f"{ctx.provider} cannot express {value!r} ({known})")
@@ -134,19 +135,40 @@ _URI = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|data:)")
 
 @_transform("inline_file")
 def inline_file(value: Any, options: Mapping[str, Any], ctx: _Context) -> Any:
-    """Keep URLs and data URIs; read a local file path into a base64 data URI."""
+    """Keep URLs and data URIs; read a local file path into a base64 data URI.
+
+    With `as: base64` (providers that take bare base64, no `data:` prefix), a data URI or a
+    local file becomes the bare base64 text; URLs are kept.
+    """
     if not isinstance(value, str):
         raise TranslationError(ctx.field, f"expected a URL, data URI or path, got {value!r}")
+    bare = options.get("as") == "base64"
+    if value.startswith("data:") and bare:
+        return _data_uri_payload(value, ctx)
     if _URI.match(value):
         return value
+    return _read_file(value, ctx, bare=bare)
+
+
+def _data_uri_payload(value: str, ctx: _Context) -> str:
+    header, comma, payload = value.partition(",")
+    if not comma or not header.endswith(";base64"):
+        raise TranslationError(ctx.field, "expected a base64 data URI (data:<type>;base64,...)")
+    return payload
+
+
+def _read_file(value: str, ctx: _Context, *, bare: bool) -> str:
     path = Path(value).expanduser()
     try:
         data = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise TranslationError(ctx.field, f"cannot read local file {value!r}: {reason}") from None
+    encoded = base64.b64encode(data).decode("ascii")
+    if bare:
+        return encoded
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return f"data:{mime};base64,{encoded}"
 
 
 @_transform("wrap")
