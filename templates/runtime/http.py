@@ -10,12 +10,14 @@ import asyncio
 import json
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import httpx
 
 from . import errors
+from .auth import Authorizer
 from .retry import RetryPolicy, parse_retry_after
 from .secrets import Secret, redact
 
@@ -27,13 +29,19 @@ _MISSING: Any = object()
 
 @dataclass(frozen=True, kw_only=True)
 class Call:
-    """An HTTP call to make: `safe_to_repeat` allows retries that could re-send it."""
+    """An HTTP call to make: `safe_to_repeat` allows retries that could re-send it.
+
+    `headers` are added to the client's own (e.g. `Prefer: wait=60`); `hold` is how long
+    the provider was asked to hold the response, added to the read timeout.
+    """
 
     op: Op
     method: str
     path: str
     body: Any = None
     safe_to_repeat: bool = True
+    headers: Mapping[str, str] = field(default_factory=dict)
+    hold: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -79,15 +87,20 @@ class TransportConfig:
     timeout: float
     retry: RetryPolicy
     user_agent: str = "kling-gateways"
+    api_secret: Secret | None = None
+    auth_token: Mapping[str, Any] | None = None
 
 
 class _TransportBase:
     def __init__(self, config: TransportConfig) -> None:
         self.config = config
-        key = config.api_key.get()
-        token = f"{config.auth_scheme} {key}" if config.auth_scheme else key
+        self.auth = Authorizer(
+            key=config.api_key,
+            scheme=config.auth_scheme,
+            token=config.auth_token,
+            secret=config.api_secret,
+        )
         self._headers = {
-            config.auth_header: token,
             "Content-Type": "application/json",
             "Accept": "application/json",
             "User-Agent": config.user_agent,
@@ -96,7 +109,19 @@ class _TransportBase:
     def _request_args(self, call: Call) -> dict[str, Any]:
         content = None if call.body is None else json.dumps(call.body, separators=(",", ":"))
         url = self.config.base_url.rstrip("/") + call.path
-        return {"method": call.method, "url": url, "content": content}
+        headers = {
+            **self._headers,
+            **call.headers,
+            self.config.auth_header: self.auth.header_value(),
+        }
+        timeout = self.config.timeout + call.hold
+        return {
+            "method": call.method,
+            "url": url,
+            "content": content,
+            "headers": headers,
+            "timeout": timeout,
+        }
 
     def _interpret(self, call: Call, response: httpx.Response) -> Reply:
         """Turn a response into a Reply, or raise the typed error for it."""
@@ -117,7 +142,7 @@ class _TransportBase:
         except ValueError:
             body = response.text[:2000]
         message = note or self._message(body) or response.reason_phrase or "error"
-        message = redact(str(message), self.config.api_key)
+        message = redact(str(message), *self.auth.secrets())
         kw: dict[str, Any] = {"status_code": response.status_code, "body": body}
         if cls is errors.RateLimitError:
             kw["retry_after"] = parse_retry_after(response.headers.get("Retry-After"))
@@ -150,7 +175,7 @@ class _TransportBase:
         """The error to raise once retries are over."""
         if isinstance(exc, errors.KlingError):
             return exc
-        text = redact(_describe(exc), self.config.api_key)
+        text = redact(_describe(exc), *self.auth.secrets())
         if isinstance(exc, httpx.TimeoutException):
             return errors.TimeoutError(f"HTTP call timed out: {text}")
         return errors.APIConnectionError(f"connection failed: {text}")
@@ -182,11 +207,7 @@ class SyncTransport(_TransportBase):
         attempt = 0
         while True:
             try:
-                response = self.client.request(
-                    **self._request_args(call),
-                    headers=self._headers,
-                    timeout=self.config.timeout,
-                )
+                response = self.client.request(**self._request_args(call))
                 return self._interpret(call, response)
             except (httpx.TransportError, errors.APIError) as exc:
                 delay = self._retry_delay(call, exc, attempt)
@@ -210,11 +231,7 @@ class AsyncTransport(_TransportBase):
         attempt = 0
         while True:
             try:
-                response = await self.client.request(
-                    **self._request_args(call),
-                    headers=self._headers,
-                    timeout=self.config.timeout,
-                )
+                response = await self.client.request(**self._request_args(call))
                 return self._interpret(call, response)
             except (httpx.TransportError, errors.APIError) as exc:
                 delay = self._retry_delay(call, exc, attempt)
