@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from codegen.diff.rules import Rule
 
 SEVERITIES = ("info", "warning", "breaking")
 DIRECTIONS = ("request", "response")
@@ -25,6 +29,9 @@ class Change:
     message: str
     subject: str = ""
     ignored_reason: str = field(default="", compare=False)
+    file: str = field(default="", compare=False)  # where the change is written ...
+    pointer: str = field(default="", compare=False)  # ... as a JSON pointer in that file
+    line: int | None = field(default=None, compare=False)  # ... and its line (JSON, YAML)
 
     @property
     def fingerprint(self) -> str:
@@ -35,8 +42,15 @@ class Change:
     def sort_key(self) -> tuple[int, str, str, str, str]:
         return (-severity_rank(self.severity), self.location, self.rule, self.subject, self.message)
 
-    def as_json(self) -> dict[str, str]:
-        return {
+    @property
+    def source(self) -> str:
+        """`file:line` (or `file#pointer` without a line), "" when not known."""
+        if not self.file:
+            return ""
+        return f"{self.file}:{self.line}" if self.line else f"{self.file}#{self.pointer}"
+
+    def as_json(self) -> dict[str, str | int | None]:
+        found: dict[str, str | int | None] = {
             "rule": self.rule,
             "severity": self.severity,
             "direction": self.direction,
@@ -44,6 +58,28 @@ class Change:
             "message": self.message,
             "fingerprint": self.fingerprint,
         }
+        if self.file:
+            found.update(file=self.file, pointer=self.pointer, line=self.line)
+        return found
+
+
+def located(
+    rule: Rule, location: str, message: str, subject: str, *, file: str, pointer: str
+) -> Change:
+    """A Change of `rule`, written at `pointer` in `file` (its line looked up)."""
+    from codegen.diff.lines import line_of
+
+    return Change(
+        rule.id,
+        rule.severity,
+        rule.direction,
+        location,
+        message,
+        subject,
+        file=file,
+        pointer=pointer,
+        line=line_of(file, pointer),
+    )
 
 
 def summarize(changes: list[Change]) -> dict[str, int]:

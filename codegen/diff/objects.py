@@ -40,7 +40,12 @@ def diff_objects(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     found: list[Raw] = []
     for name in sorted(set(old_props) | set(new_props)):
         if name in old_props and name in new_props:
-            found += _diff_kept(engine, name, old_props[name], new_props[name])
+            required = (
+                engine.one_sided_required
+                and name in (old.get("required") or [])
+                and (name in (new.get("required") or []))
+            )
+            found += _diff_kept(engine, name, old_props[name], new_props[name], required)
         elif name in old_props:
             found += _diff_removed(engine, name, old, new)
         else:
@@ -84,19 +89,23 @@ def _inner_names(engine: Engine, schema: Any) -> set[str]:
     return names
 
 
-def _diff_kept(engine: Engine, name: str, old_raw: Any, new_raw: Any) -> list[Raw]:
+def _diff_kept(engine: Engine, name: str, old_raw: Any, new_raw: Any, required: bool) -> list[Raw]:
+    """A property on both sides. readOnly (request) and writeOnly (response) properties are
+    not on this side of the wire: their constraints do not matter, only the flag's change."""
     from codegen.diff.schema import diff, prefixed
 
     old, new = engine.old_view(old_raw), engine.new_view(new_raw)
     hidden_before, hidden_after = _hidden(engine, old), _hidden(engine, new)
     path = ("properties", name)
+    flag = "read-only" if engine.direction == "request" else "write-only"
     if hidden_after and not hidden_before:
-        stem = (
-            "property-became-read-only"
-            if engine.direction == "request"
-            else ("property-became-write-only")
-        )
-        return [(stem, path, f"property {name!r}: {stem[len('property-became-') :]} set", "")]
+        return [(f"property-became-{flag}", path, f"property {name!r}: {flag} set", "")]
+    if hidden_before and not hidden_after:
+        stem = f"{'required-' if required else ''}property-became-not-{flag}"
+        kind = "required property" if required else "property"
+        return [(stem, path, f"{kind} {name!r}: {flag} dropped", "")]
+    if hidden_before and hidden_after:
+        return []
     return prefixed(path, diff(engine, old_raw, new_raw))
 
 
@@ -122,6 +131,9 @@ def _diff_added(engine: Engine, name: str, old: Schema, new_raw: Any) -> list[Ra
     path = ("properties", name)
     found: list[Raw] = [("property-added", path, f"property {name!r} added", "")]
     extra = _extra(old)
+    if extra is False and engine.direction == "response":
+        message = f"property {name!r} added where additionalProperties was false"
+        found.append(("property-added-to-closed-object", path, message, ""))
     explicit = "additionalProperties" in old and old["additionalProperties"] is not True
     if extra is not False and (engine.strict_objects or explicit):
         # Old versions accepted any value here (or what additionalProperties allowed):
@@ -154,7 +166,11 @@ def _diff_required(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     old_props, new_props = old.get("properties") or {}, new.get("properties") or {}
     found: list[Raw] = []
     for name in sorted(after - before):
-        if name in new_props and _hidden(engine, engine.new_view(new_props[name])):
+        if (
+            engine.one_sided_required
+            and name in new_props
+            and _hidden(engine, engine.new_view(new_props[name]))
+        ):
             continue
         if name not in new_props and not engine.strict_objects:
             continue  # OpenAPI reading: undocumented properties are outside the contract
@@ -169,7 +185,11 @@ def _diff_required(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     for name in sorted(before - after):
         if name in old_props and name not in new_props:
             continue  # reported as removed
-        if name in old_props and _hidden(engine, engine.old_view(old_props[name])):
+        if (
+            engine.one_sided_required
+            and name in old_props
+            and _hidden(engine, engine.old_view(old_props[name]))
+        ):
             continue
         found.append(
             (

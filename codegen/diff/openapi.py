@@ -6,9 +6,10 @@ import re
 from typing import Any
 
 from codegen.diff.load import Document
-from codegen.diff.model import Change
+from codegen.diff.model import Change, located
 from codegen.diff.rules import RULES
 from codegen.diff.schema import Engine, diff, to_changes
+from codegen.errors import escape_pointer_token
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _SCHEME_KEYS = ("type", "scheme", "bearerFormat", "in", "name", "openIdConnectUrl")
@@ -20,23 +21,54 @@ class _Pair:
 
     def __init__(self, old: Document, new: Document) -> None:
         self.old, self.new = old, new
-        self.request = Engine(old, new, "request", strict_objects=False)
-        self.response = Engine(old, new, "response", strict_objects=False)
+        one_sided = not str(new.data.get("openapi", "")).startswith("3.1")
+        self.request = Engine(old, new, "request", False, one_sided_required=one_sided)
+        self.response = Engine(old, new, "response", False, one_sided_required=one_sided)
         self.out: list[Change] = []
+        self.op_at = ("", "")  # pointers of the operation being compared (old, new)
+        self.where: dict[int, str] = {}  # id of a dereferenced parameter/header -> pointer
 
-    def emit(self, rule_id: str, location: str, message: str, subject: str = "") -> None:
-        rule = RULES[rule_id]
-        self.out.append(Change(rule.id, rule.severity, rule.direction, location, message, subject))
+    def emit(
+        self,
+        rule_id: str,
+        location: str,
+        message: str,
+        subject: str = "",
+        *,
+        at: tuple[Document, str] | None = None,
+    ) -> None:
+        """One operation-level finding; `at` is the document and pointer it is written at
+        (the new document unless the thing exists only in the old one)."""
+        doc, where = at if at is not None else (self.new, self.op_at[1])
+        self.out.append(
+            located(RULES[rule_id], location, message, subject, file=doc.path, pointer=where)
+        )
 
-    def schema(self, engine: Engine, old: Any, new: Any, scope: str) -> None:
-        self.out += to_changes(engine, diff(engine, old, new), scope)
+    def schema(
+        self, engine: Engine, old: Any, new: Any, scope: str, bases: tuple[str, str] = ("", "")
+    ) -> None:
+        self.out += to_changes(engine, diff(engine, old, new), scope, bases)
+
+    def header(self, node: Any, doc: Document, base: str, name: str) -> Any:
+        found, at = self.deref_at(node, doc, f"{base}{_at(name)}")
+        self.where[id(found)] = at
+        return found
+
+    def bases(self, old: Any, new: Any) -> tuple[str, str]:
+        """Pointers of the `schema` of a parameter or header seen on both sides."""
+        return (f"{self.where.get(id(old), '')}/schema", f"{self.where.get(id(new), '')}/schema")
 
     def deref(self, node: Any, doc: Document) -> Any:
+        return self.deref_at(node, doc, "")[0]
+
+    def deref_at(self, node: Any, doc: Document, at: str) -> tuple[Any, str]:
+        """The node behind `$ref`s and the pointer where it is written."""
         for _ in range(16):
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
                 break
+            at = node["$ref"][1:]
             node = doc.resolve(node["$ref"])
-        return node if isinstance(node, dict) else {}
+        return (node if isinstance(node, dict) else {}), at
 
 
 def diff_openapi(old: Document, new: Document) -> list[Change]:
@@ -44,9 +76,13 @@ def diff_openapi(old: Document, new: Document) -> list[Change]:
     old_paths, new_paths = _paths(old.data), _paths(new.data)
     for key in sorted(set(old_paths) | set(new_paths)):
         if key not in new_paths:
-            pair.emit("api-path-removed", old_paths[key][0], f"path {old_paths[key][0]} removed")
+            name = old_paths[key][0]
+            pair.emit(
+                "api-path-removed", name, f"path {name} removed", at=(old, _at("paths", name))
+            )
         elif key not in old_paths:
-            pair.emit("api-path-added", new_paths[key][0], f"path {new_paths[key][0]} added")
+            name = new_paths[key][0]
+            pair.emit("api-path-added", name, f"path {name} added", at=(new, _at("paths", name)))
         else:
             _diff_path(pair, new_paths[key][0], old_paths[key][1], new_paths[key][1])
     _diff_schemes(pair)
@@ -63,15 +99,28 @@ def _paths(data: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     }
 
 
+def _at(*tokens: str | int) -> str:
+    return "".join("/" + escape_pointer_token(t) for t in tokens)
+
+
 def _diff_path(pair: _Pair, path: str, old_item: Any, new_item: Any) -> None:
-    old_item, new_item = pair.deref(old_item, pair.old), pair.deref(new_item, pair.new)
+    old_item, old_at = pair.deref_at(old_item, pair.old, _at("paths", path))
+    new_item, new_at = pair.deref_at(new_item, pair.new, _at("paths", path))
     for method in METHODS:
         where = f"{method.upper()} {path}"
         before, after = old_item.get(method), new_item.get(method)
+        pair.op_at = (f"{old_at}/{method}", f"{new_at}/{method}")
         if isinstance(before, dict) and not isinstance(after, dict):
-            pair.emit("api-operation-removed", where, f"operation {where} removed")
+            pair.emit(
+                "api-operation-removed",
+                where,
+                f"operation {where} removed",
+                at=(pair.old, pair.op_at[0]),
+            )
         elif isinstance(after, dict) and not isinstance(before, dict):
-            pair.emit("api-operation-added", where, f"operation {where} added")
+            pair.emit(
+                "api-operation-added", where, f"operation {where} added", at=(pair.new, new_at)
+            )
         elif isinstance(before, dict) and isinstance(after, dict):
             _diff_operation(pair, where, (old_item, before), (new_item, after))
 
@@ -86,16 +135,24 @@ def _diff_operation(pair: _Pair, where: str, old: tuple[Any, Any], new: tuple[An
         )
     if new_op.get("deprecated") is True and old_op.get("deprecated") is not True:
         pair.emit("api-operation-deprecated", where, f"operation {where} deprecated")
-    _diff_parameters(pair, where, _params(pair, old, pair.old), _params(pair, new, pair.new))
+    old_params = _params(pair, old, pair.old, pair.op_at[0])
+    new_params = _params(pair, new, pair.new, pair.op_at[1])
+    _diff_parameters(pair, where, old_params, new_params)
     _diff_body(pair, where, old_op.get("requestBody"), new_op.get("requestBody"))
     _diff_responses(pair, where, old_op.get("responses") or {}, new_op.get("responses") or {})
     _diff_security(pair, where, _security(pair.old.data, old_op), _security(pair.new.data, new_op))
 
 
-def _params(pair: _Pair, item_op: tuple[Any, Any], doc: Document) -> dict[tuple[str, str], Any]:
+def _params(
+    pair: _Pair, item_op: tuple[Any, Any], doc: Document, op_at: str
+) -> dict[tuple[str, str], Any]:
+    item_at = op_at.rsplit("/", 1)[0]
+    listed = [(item_at, i, raw) for i, raw in enumerate(item_op[0].get("parameters") or [])]
+    listed += [(op_at, i, raw) for i, raw in enumerate(item_op[1].get("parameters") or [])]
     found: dict[tuple[str, str], Any] = {}
-    for raw in [*(item_op[0].get("parameters") or []), *(item_op[1].get("parameters") or [])]:
-        param = pair.deref(raw, doc)
+    for base, index, raw in listed:
+        param, at = pair.deref_at(raw, doc, f"{base}/parameters/{index}")
+        pair.where[id(param)] = at
         name = str(param.get("name", ""))
         place = str(param.get("in", ""))
         found[(place, name.lower() if place == "header" else name)] = param
@@ -137,7 +194,7 @@ def _diff_parameter(pair: _Pair, at: str, old: Any, new: Any) -> None:
     if empty_before != empty_after:
         verb = "added" if empty_after else "removed"
         pair.emit(f"request-parameter-allow-empty-value-{verb}", at, f"allowEmptyValue {verb}")
-    pair.schema(pair.request, old.get("schema"), new.get("schema"), at)
+    pair.schema(pair.request, old.get("schema"), new.get("schema"), at, pair.bases(old, new))
 
 
 def _style(param: Any, key: str) -> Any:
@@ -153,7 +210,9 @@ def _diff_body(pair: _Pair, where: str, old_raw: Any, new_raw: Any) -> None:
     at = f"{where} request"
     if old_raw is None and new_raw is None:
         return
-    old, new = pair.deref(old_raw, pair.old), pair.deref(new_raw, pair.new)
+    old, old_at = pair.deref_at(old_raw, pair.old, f"{pair.op_at[0]}/requestBody")
+    new, new_at = pair.deref_at(new_raw, pair.new, f"{pair.op_at[1]}/requestBody")
+    bases = (f"{old_at}/content", f"{new_at}/content")
     required = new.get("required") is True
     if old_raw is None:
         rule = "request-body-added-required" if required else "request-body-added"
@@ -166,22 +225,41 @@ def _diff_body(pair: _Pair, where: str, old_raw: Any, new_raw: Any) -> None:
         pair.emit("request-body-became-required", at, "request body became required")
     elif old.get("required") is True and not required:
         pair.emit("request-body-became-optional", at, "request body became optional")
-    _diff_content(pair, at, old.get("content") or {}, new.get("content") or {}, "request-body")
+    _diff_content(
+        pair, at, old.get("content") or {}, new.get("content") or {}, "request-body", bases
+    )
 
 
 def _diff_content(
-    pair: _Pair, at: str, old: dict[str, Any], new: dict[str, Any], prefix: str
+    pair: _Pair,
+    at: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    prefix: str,
+    bases: tuple[str, str],
 ) -> None:
     engine = pair.request if prefix == "request-body" else pair.response
     for media in sorted(set(old) | set(new)):
         scope = f"{at} {media}"
+        old_at, new_at = (f"{base}{_at(media)}" for base in bases)
         if media not in new:
-            pair.emit(f"{prefix}-media-type-removed", scope, f"media type {media} removed")
+            pair.emit(
+                f"{prefix}-media-type-removed",
+                scope,
+                f"media type {media} removed",
+                at=(pair.old, old_at),
+            )
         elif media not in old:
-            pair.emit(f"{prefix}-media-type-added", scope, f"media type {media} added")
+            pair.emit(
+                f"{prefix}-media-type-added",
+                scope,
+                f"media type {media} added",
+                at=(pair.new, new_at),
+            )
         else:
             before, after = old[media] or {}, new[media] or {}
-            pair.schema(engine, before.get("schema"), after.get("schema"), scope)
+            schemas = (f"{old_at}/schema", f"{new_at}/schema")
+            pair.schema(engine, before.get("schema"), after.get("schema"), scope, schemas)
 
 
 def _diff_responses(pair: _Pair, where: str, old: dict[str, Any], new: dict[str, Any]) -> None:
@@ -193,11 +271,27 @@ def _diff_responses(pair: _Pair, where: str, old: dict[str, Any], new: dict[str,
         elif before is None:
             pair.emit("response-status-added", at, f"response {status} added")
         else:
-            old_resp, new_resp = pair.deref(before, pair.old), pair.deref(after, pair.new)
-            _diff_content(
-                pair, at, old_resp.get("content") or {}, new_resp.get("content") or {}, "response"
+            old_resp, old_at = pair.deref_at(
+                before, pair.old, f"{pair.op_at[0]}{_at('responses', status)}"
             )
-            _diff_headers(pair, at, old_resp.get("headers") or {}, new_resp.get("headers") or {})
+            new_resp, new_at = pair.deref_at(
+                after, pair.new, f"{pair.op_at[1]}{_at('responses', status)}"
+            )
+            _diff_content(
+                pair,
+                at,
+                old_resp.get("content") or {},
+                new_resp.get("content") or {},
+                "response",
+                (f"{old_at}/content", f"{new_at}/content"),
+            )
+            _diff_headers(
+                pair,
+                at,
+                old_resp.get("headers") or {},
+                new_resp.get("headers") or {},
+                (f"{old_at}/headers", f"{new_at}/headers"),
+            )
 
 
 def _status(responses: dict[Any, Any], status: str) -> Any:
@@ -207,9 +301,12 @@ def _status(responses: dict[Any, Any], status: str) -> Any:
     return responses.get(int(status)) if status.isdigit() else None
 
 
-def _diff_headers(pair: _Pair, at: str, old: dict[str, Any], new: dict[str, Any]) -> None:
-    old_h = {k.lower(): pair.deref(v, pair.old) for k, v in old.items()}
-    new_h = {k.lower(): pair.deref(v, pair.new) for k, v in new.items()}
+def _diff_headers(
+    pair: _Pair, at: str, old: dict[str, Any], new: dict[str, Any], bases: tuple[str, str]
+) -> None:
+    at_old, at_new = bases
+    old_h = {k.lower(): pair.header(v, pair.old, at_old, k) for k, v in old.items()}
+    new_h = {k.lower(): pair.header(v, pair.new, at_new, k) for k, v in new.items()}
     for name in sorted(set(old_h) | set(new_h)):
         where = f"{at} header {name}"
         if name not in new_h:
@@ -228,7 +325,8 @@ def _diff_headers(pair: _Pair, at: str, old: dict[str, Any], new: dict[str, Any]
             for key in ("style", "explode"):
                 if before.get(key) != after.get(key):
                     pair.emit(f"response-header-{key}-changed", where, f"header {key} changed")
-            pair.schema(pair.response, before.get("schema"), after.get("schema"), where)
+            schemas = pair.bases(before, after)
+            pair.schema(pair.response, before.get("schema"), after.get("schema"), where, schemas)
 
 
 def _security(data: dict[str, Any], op: dict[str, Any]) -> list[dict[str, set[str]]]:

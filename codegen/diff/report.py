@@ -1,4 +1,8 @@
-"""Render findings as text, JSON, Markdown, JUnit XML or GitHub workflow annotations."""
+"""Render findings as text, JSON, Markdown, JUnit XML or GitHub workflow annotations.
+
+Each change names where it is written (`file:line`, see locate.py and lines.py); `note`
+says which side of the wire a bare schema was read as, and why.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,15 @@ FORMATS = ("text", "json", "markdown", "junit", "github")
 
 
 def render(
-    changes: list[Change], *, fmt: str, old: str, new: str, ignored: list[Change] | None = None
+    changes: list[Change],
+    *,
+    fmt: str,
+    old: str,
+    new: str,
+    ignored: list[Change] | None = None,
+    direction: tuple[str, str] | None = None,
 ) -> str:
+    """`direction` is (side, why) for a bare JSON Schema, None for OpenAPI documents."""
     renderers = {
         "text": _text,
         "json": _json,
@@ -20,7 +31,7 @@ def render(
         "junit": _junit,
         "github": _github,
     }
-    return renderers[fmt](changes, old, new, ignored or [])
+    return renderers[fmt](changes, old, new, ignored or [], direction)
 
 
 def _summary_line(changes: list[Change]) -> str:
@@ -28,21 +39,43 @@ def _summary_line(changes: list[Change]) -> str:
     return ", ".join(f"{n} {k}" for k, n in counts.items())
 
 
-def _text(changes: list[Change], old: str, new: str, ignored: list[Change]) -> str:
-    lines = [f"{c.severity:<8} {c.rule}  {c.location}: {c.message}" for c in changes]
+def _side(direction: tuple[str, str] | None) -> str:
+    return f"read as a {direction[0]} schema ({direction[1]})" if direction else ""
+
+
+def text_line(change: Change) -> str:
+    """`file:line: severity rule  location: message` (no prefix when the file is unknown)."""
+    where = f"{change.source}: " if change.source else ""
+    return f"{where}{change.severity:<8} {change.rule}  {change.location}: {change.message}"
+
+
+def _text(
+    changes: list[Change], old: str, new: str, ignored: list[Change], direction: object
+) -> str:
+    lines = [text_line(c) for c in changes]
     lines.append(
         f"{old} -> {new}: {_summary_line(changes)}"
         + (f" ({len(ignored)} ignored)" if ignored else "")
     )
+    if direction:
+        lines.append(_side(direction))  # type: ignore[arg-type]
     return "\n".join(lines) + "\n"
 
 
-def _json(changes: list[Change], old: str, new: str, ignored: list[Change]) -> str:
-    payload = {
+def _json(
+    changes: list[Change],
+    old: str,
+    new: str,
+    ignored: list[Change],
+    direction: tuple[str, str] | None,
+) -> str:
+    payload: dict[str, object] = {
         "changes": [c.as_json() for c in changes],
         "summary": summarize(changes),
         "ignored": [{**c.as_json(), "reason": c.ignored_reason} for c in ignored],
     }
+    if direction:
+        payload["direction"] = {"side": direction[0], "why": direction[1]}
     return json.dumps(payload, indent=2) + "\n"
 
 
@@ -50,43 +83,72 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _markdown(changes: list[Change], old: str, new: str, ignored: list[Change]) -> str:
+def _markdown(
+    changes: list[Change], old: str, new: str, ignored: list[Change], direction: object
+) -> str:
     lines = [f"### `{old}` -> `{new}`", "", _summary_line(changes), ""]
+    if direction:
+        lines += [_side(direction), ""]  # type: ignore[arg-type]
     if changes:
-        lines += ["| severity | rule | location | change |", "|---|---|---|---|"]
+        lines += ["| severity | rule | location | where | change |", "|---|---|---|---|---|"]
         lines += [
-            f"| {c.severity} | `{c.rule}` | `{_cell(c.location)}` | {_cell(c.message)} |"
+            f"| {c.severity} | `{c.rule}` | `{_cell(c.location)}` | `{_cell(c.source)}` "
+            f"| {_cell(c.message)} |"
             for c in changes
         ]
     return "\n".join(lines) + "\n"
 
 
-def _junit(changes: list[Change], old: str, new: str, ignored: list[Change]) -> str:
+def junit_case(change: Change) -> str:
+    """One `<testcase>`: breaking changes fail; file and line as attributes."""
+    where = f" file={quoteattr(change.file)}" if change.file else ""
+    where += f' line="{change.line}"' if change.line else ""
+    head = f"<testcase classname={quoteattr(change.rule)} name={quoteattr(change.location)}{where}>"
+    if change.severity == "breaking":
+        body = (
+            f'<failure message={quoteattr(change.message)} type="breaking">'
+            f"{escape(change.fingerprint)}</failure>"
+        )
+    else:
+        body = f"<system-out>{escape(change.severity + ': ' + change.message)}</system-out>"
+    return f"{head}{body}</testcase>"
+
+
+def _junit(
+    changes: list[Change], old: str, new: str, ignored: list[Change], direction: object
+) -> str:
     failures = sum(1 for c in changes if c.severity == "breaking")
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<testsuite name={quoteattr(f"diff {old} -> {new}")} tests="{len(changes)}" '
         f'failures="{failures}">',
     ]
-    for c in changes:
-        lines.append(f"  <testcase classname={quoteattr(c.rule)} name={quoteattr(c.location)}>")
-        if c.severity == "breaking":
-            lines.append(
-                f'    <failure message={quoteattr(c.message)} type="breaking">'
-                f"{escape(c.fingerprint)}</failure>"
-            )
-        else:
-            lines.append(f"    <system-out>{escape(c.severity + ': ' + c.message)}</system-out>")
-        lines.append("  </testcase>")
+    lines += [f"  {junit_case(c)}" for c in changes]
     lines.append("</testsuite>")
     return "\n".join(lines) + "\n"
 
 
-def _github(changes: list[Change], old: str, new: str, ignored: list[Change]) -> str:
-    level = {"breaking": "error", "warning": "warning", "info": "notice"}
-    lines = []
-    for c in changes:
-        message = f"{c.rule} at {c.location}: {c.message}".replace("%", "%25").replace("\n", "%0A")
-        title = f"{c.severity}: {c.rule}".replace(",", "%2C").replace("::", "%3A%3A")
-        lines.append(f"::{level[c.severity]} file={new},title={title}::{message}")
+def _property(text: str) -> str:
+    """A workflow-command property value (file, title): `%`, CR, LF, `:` and `,` escaped."""
+    for raw, escaped in (("%", "%25"), ("\r", "%0D"), ("\n", "%0A"), (":", "%3A"), (",", "%2C")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def annotation(change: Change, file: str = "") -> str:
+    """`::error file=F,line=L,title=T::message` (error/warning/notice by severity)."""
+    level = {"breaking": "error", "warning": "warning", "info": "notice"}[change.severity]
+    message = f"{change.rule} at {change.location}: {change.message}"
+    for raw, escaped in (("%", "%25"), ("\r", "%0D"), ("\n", "%0A")):
+        message = message.replace(raw, escaped)
+    props = [f"file={_property(change.file or file)}"] if (change.file or file) else []
+    props += [f"line={change.line}"] if change.line else []
+    props.append(f"title={_property(f'{change.severity}: {change.rule}')}")
+    return f"::{level} {','.join(props)}::{message}"
+
+
+def _github(
+    changes: list[Change], old: str, new: str, ignored: list[Change], direction: object
+) -> str:
+    lines = [annotation(c, new) for c in changes]
     return "\n".join(lines) + ("\n" if lines else "")

@@ -78,8 +78,29 @@ _STEMS: dict[str, tuple[str, str, str]] = {
     "property-discriminator-removed": (W, W, "the discriminator was removed"),
     "property-discriminator-property-changed": (B, B, "the discriminator propertyName changed"),
     "property-discriminator-mapping-changed": (W, W, "the discriminator mapping changed"),
-    "property-became-read-only": (W, I, "a property became readOnly (ignored in requests)"),
+    "property-became-read-only": (
+        B,
+        I,
+        "a property became readOnly (ignored or refused in requests)",
+    ),
     "property-became-write-only": (I, B, "a property became writeOnly (no longer returned)"),
+    "property-became-not-read-only": (I, I, "an optional property is no longer readOnly"),
+    "required-property-became-not-read-only": (
+        B,
+        I,
+        "a required property is no longer readOnly: clients must now send it",
+    ),
+    "property-became-not-write-only": (I, I, "an optional property is no longer writeOnly"),
+    "required-property-became-not-write-only": (
+        I,
+        B,
+        "a required property is no longer writeOnly: responses now carry it",
+    ),
+    "property-added-to-closed-object": (
+        I,
+        B,
+        "a property was added where additionalProperties was false",
+    ),
 }
 
 # Bounds: keyword stem -> True if it is a lower bound (raising it narrows).
@@ -155,7 +176,7 @@ _API: dict[str, tuple[str, str, str]] = {
     "security-scheme-added": ("request", I, "a security scheme was added"),
     "new-required-request-parameter": ("request", B, "a required parameter was added"),
     "new-optional-request-parameter": ("request", I, "an optional parameter was added"),
-    "request-parameter-removed": ("request", W, "a parameter was removed"),
+    "request-parameter-removed": ("request", B, "a parameter clients send was removed"),
     "request-parameter-became-required": ("request", B, "a parameter became required"),
     "request-parameter-became-optional": ("request", I, "a parameter became optional"),
     "request-parameter-style-changed": ("request", B, "a parameter's style changed"),

@@ -71,6 +71,34 @@ def diff_types(old: Schema, new: Schema) -> list[Raw]:
     return found
 
 
+def type_change_beside_values(old: Schema, new: Schema) -> list[Raw]:
+    """The type change where an enum or const is on either side: `integer` 3..15 -> string
+    enum ["5", "10"] breaks every client sending `5`, whatever the values say.
+
+    A side's types are those it declares, narrowed to the types of its values; only a
+    change that both loses and gains types is reported here, since narrowing and widening
+    alone are what the value findings (enum set, value removed, value added) already say.
+    """
+    if "type" not in old and "type" not in new:
+        return []
+    before, after = _value_types(old), _value_types(new)
+    lost = {t for t in before if not covered(t, after)}
+    gained = {t for t in after if not covered(t, before)}
+    if not (lost and gained):
+        return []
+    return [("property-type-changed", (), f"type {_shown(before)} -> {_shown(after)}", "")]
+
+
+def _value_types(schema: Schema) -> frozenset[str]:
+    from codegen.diff.values import finite_values, json_type
+
+    types = _types(schema)
+    values = finite_values(schema)
+    if values is None:
+        return types
+    return frozenset(json_type(v) for v in values if covered(json_type(v), types))
+
+
 def diff_scalars(old: Schema, new: Schema) -> list[Raw]:
     found = _diff_bound("min", lower_bound(old), lower_bound(new), lower=True)
     found += _diff_bound("max", upper_bound(old), upper_bound(new), lower=False)

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codegen.diff.load import Document
-from codegen.diff.model import Change
+from codegen.diff.locate import Walk, locate
+from codegen.diff.model import Change, located
 from codegen.diff.objects import diff_arrays, diff_objects
 from codegen.diff.rules import OPAQUE_KEYWORDS, kebab, schema_rule
-from codegen.diff.scalars import diff_scalars, diff_types
+from codegen.diff.scalars import diff_scalars, diff_types, type_change_beside_values
 from codegen.diff.unions import branches, diff_all_of, diff_unions, normalized
 from codegen.diff.values import Schema, finite_values, json_equal
 from codegen.errors import pointer
@@ -27,6 +28,7 @@ Raw = tuple[str, Path, str, str]  # (rule stem, relative path, message, subject)
 
 _MAX_REF_HOPS = 64
 _MAX_DEPTH = 150  # nested schema levels compared before giving up on a branch
+MAX_FINDINGS = 1000  # findings listed per schema node (see _bounded)
 
 
 @dataclass
@@ -37,13 +39,32 @@ class Engine:
     new: Document
     direction: str
     strict_objects: bool
+    # OpenAPI 3.0: `required` on a readOnly (writeOnly) property applies to responses
+    # (requests) only. OpenAPI 3.1 dropped that rule: such a property is required both ways.
+    one_sided_required: bool = True
     memo: dict[tuple[int, int, str], list[Raw]] = field(default_factory=dict)
     stack: set[tuple[int, int, str]] = field(default_factory=set)
     keep: list[Any] = field(default_factory=list)
     cache: dict[tuple[int, str, str], Any] = field(default_factory=dict)
+    walked: Walk = field(default_factory=dict)  # source locations by path (locate.py)
 
     def view(self, raw: Any, doc: Document) -> Schema:
-        """The schema a node stands for: `$ref`s followed, booleans as objects."""
+        """The schema a node stands for: `$ref`s followed, booleans as objects.
+
+        A `$ref` with sibling keywords is merged into a new dict once per node and side, so
+        the same node always has the same view: memo and cycle checks key on its identity
+        (a property `{"$ref": "#", "minimum": 1}` would otherwise be compared anew at every
+        level, exponentially).
+        """
+        key = (id(raw), doc.path, "view")
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = self._follow(raw, doc)
+            self.cache[key] = cached
+            self.keep.append(raw)
+        return cached
+
+    def _follow(self, raw: Any, doc: Document) -> Schema:
         node = raw
         for _ in range(_MAX_REF_HOPS):
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
@@ -71,6 +92,9 @@ class Engine:
 
 
 _NOTHING: Schema = {"type": []}
+_BOUND_VERBS = ("increased", "decreased", "set", "removed")
+_ARRAY_BOUNDS = ("min-items", "max-items", "min-contains", "max-contains")
+_OBJECT_BOUNDS = ("min-properties", "max-properties")
 _NOT_SIBLINGS = frozenset(
     {"$ref", "description", "title", "$defs", "definitions", "$schema", "$id", "$comment"}
 )
@@ -86,11 +110,30 @@ def diff(engine: Engine, old_raw: Any, new_raw: Any) -> list[Raw]:
         return []
     engine.stack.add(key)
     try:
-        found = _ref_change(old_raw, new_raw) + _diff_nodes(engine, old, new)
+        found = _bounded(_ref_change(old_raw, new_raw) + _diff_nodes(engine, old, new))
     finally:
         engine.stack.discard(key)
     engine.memo[key] = found
     return found
+
+
+def _bounded(found: list[Raw]) -> list[Raw]:
+    """At most MAX_FINDINGS per node, plus the first finding of every other rule stem.
+
+    Shared definitions reached along many paths (a chain of objects whose two properties
+    both `$ref` the next) repeat their findings once per path, 2**depth times; the bound
+    keeps the comparison linear in the document while every rule that fired, and so the
+    verdict, stays in the report.
+    """
+    if len(found) <= MAX_FINDINGS:
+        return found
+    kept = found[:MAX_FINDINGS]
+    stems = {item[0] for item in kept}
+    for item in found[MAX_FINDINGS:]:
+        if item[0] not in stems:
+            stems.add(item[0])
+            kept.append(item)
+    return kept
 
 
 def _ref_change(old_raw: Any, new_raw: Any) -> list[Raw]:
@@ -115,12 +158,41 @@ def _diff_nodes(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
 def diff_plain(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
     """Compare two schemas that are not unions (anyOf/oneOf handled by the caller)."""
     found = _diff_finite(engine, old, new)
-    if not found and finite_values(old) is None and finite_values(new) is None:
+    if finite_values(old) is not None or finite_values(new) is not None:
+        found = type_change_beside_values(old, new) + found
+    elif not found:
+        kinds = _kinds_in_play(engine, old, new)
         found = diff_types(old, new)
-        found += diff_scalars(old, new)
-        found += diff_objects(engine, old, new)
-        found += diff_arrays(engine, old, new)
+        found += [f for f in diff_scalars(old, new) if _FAMILY.get(f[0], "") in kinds]
+        found += diff_objects(engine, old, new) if "object" in kinds else []
+        found += diff_arrays(engine, old, new) if "array" in kinds else []
     return found + diff_all_of(engine, old, new) + annotations_and_opaque(old, new)
+
+
+# Keyword rule stems by the JSON type they constrain ("" applies to every type).
+_FAMILY = {
+    **{f"property-{b}-{v}": "number" for b in ("min", "max") for v in _BOUND_VERBS},
+    **{f"property-{b}-{v}": "string" for b in ("min-length", "max-length") for v in _BOUND_VERBS},
+    **{f"property-{b}-{v}": "array" for b in _ARRAY_BOUNDS for v in _BOUND_VERBS},
+    **{f"property-{b}-{v}": "object" for b in _OBJECT_BOUNDS for v in _BOUND_VERBS},
+    **{f"property-multiple-of-{v}": "number" for v in ("set", "changed", "removed")},
+    **{f"property-pattern-{v}": "string" for v in ("added", "changed", "removed")},
+    **{f"property-unique-items-{v}": "array" for v in ("set", "removed")},
+}
+
+
+def _kinds_in_play(engine: Engine, old: Schema, new: Schema) -> set[str]:
+    """The JSON types whose keywords can matter: on the request side those the old schema
+    accepts (only its values must still pass), on the response side those the new one may
+    send. A `{"type": "boolean"}` member compared with an object schema's `properties` is
+    no narrowing: no boolean has properties. "" stands for keywords of every type."""
+    from codegen.diff.values import declared_types
+
+    source = old if engine.direction == "request" else new
+    types = declared_types(source, null_default=True)
+    if types is None:
+        return {"", "number", "string", "array", "object"}
+    return {"", *("number" if t == "integer" else t for t in types)}
 
 
 def annotations_and_opaque(old: Schema, new: Schema) -> list[Raw]:
@@ -261,14 +333,31 @@ def _show(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-def to_changes(engine: Engine, found: list[Raw], scope: str) -> list[Change]:
-    """Turn relative findings into Changes located under `scope` ("" for a bare schema)."""
+def to_changes(
+    engine: Engine, found: list[Raw], scope: str, bases: tuple[str, str] = ("", "")
+) -> list[Change]:
+    """Turn relative findings into Changes located under `scope` ("" for a bare schema).
+
+    `bases` are the JSON pointers of the two compared schemas in their files; each Change
+    also gets the file, pointer and line where it is written (see locate.py).
+    """
     changes = []
     for stem, path, message, subject in found:
         rule = schema_rule(engine.direction, stem)
         location = f"{scope}#{pointer(path)}"
-        changes.append(Change(rule.id, rule.severity, rule.direction, location, message, subject))
+        file, at = source_of(engine, bases, path, stem)
+        changes.append(located(rule, location, message, subject, file=file, pointer=at))
     return changes
+
+
+def source_of(engine: Engine, bases: tuple[str, str], path: Path, stem: str) -> tuple[str, str]:
+    """(file, pointer): in the new file when the path exists there, else in the old one."""
+    at, complete = locate(engine.new, bases[1], path, stem, engine.walked)
+    if not complete:
+        old_at, old_complete = locate(engine.old, bases[0], path, stem, engine.walked)
+        if old_complete:
+            return engine.old.path, old_at
+    return engine.new.path, at
 
 
 def prefixed(prefix: Path, found: list[Raw]) -> list[Raw]:

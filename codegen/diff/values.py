@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -137,10 +136,43 @@ def _check_string(node: Schema, value: Any, resolve: Resolve, depth: int) -> boo
     if len(value) < node.get("minLength", 0) or len(value) > node.get("maxLength", len(value)):
         return False
     pattern = node.get("pattern")
+    return not isinstance(pattern, str) or matches(pattern, value)
+
+
+_MATCHERS: dict[str, Any] = {}
+_MAX_PATTERN = 4096  # characters; longer patterns are not evaluated
+
+
+def matches(pattern: str, value: str) -> bool:
+    """Does `value` match a schema `pattern`? Linear time, whatever the pattern.
+
+    Schema patterns are data from providers: Python's backtracking `re` takes exponential
+    time on `^(a+)+$`-style patterns, so they run on Rust's `regex` engine (through
+    jsonschema-rs, `RegexOptions`), which guarantees linear-time matching. A pattern that
+    engine cannot compile (back-references, look-around) or that is too long is not
+    evaluated: the value counts as matching, and the pattern change itself is still
+    reported by the pattern rules.
+    """
+    matcher = _MATCHERS.get(pattern)
+    if matcher is None:
+        matcher = _compile(pattern)
+        if len(_MATCHERS) < 4096:
+            _MATCHERS[pattern] = matcher
+    return bool(matcher is False or matcher.is_valid(value))
+
+
+def _compile(pattern: str) -> Any:
+    import jsonschema_rs
+
+    if len(pattern) > _MAX_PATTERN:
+        return False
     try:
-        return not isinstance(pattern, str) or re.search(pattern, value) is not None
-    except re.error:
-        return True
+        return jsonschema_rs.validator_for(
+            {"type": "string", "pattern": pattern},
+            pattern_options=jsonschema_rs.RegexOptions(size_limit=1 << 20, dfa_size_limit=1 << 20),
+        )
+    except (jsonschema_rs.ValidationError, ValueError):
+        return False
 
 
 def _check_number(node: Schema, value: Any, resolve: Resolve, depth: int) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,13 +87,13 @@ class Gateway:
         self.common(job)
 
     # -- operations --------------------------------------------------------------------
-    def create(self, candidate: EndpointVersion, body: Any, key: str) -> Job:
+    def create(
+        self, candidate: EndpointVersion, body: Any, key: str, *, query: Mapping[str, str]
+    ) -> Job:
         existing = self.store.existing(key)
         if existing is not None and "idempotency" in candidate.lifecycle:
             return existing
-        task = body[0] if isinstance(body, list) else body
         run_id = key if "idempotency" in candidate.lifecycle else self.store.new_id()
-        field_name = candidate.lifecycle.get("callback", {}).get("field")
         job = Job(
             id=run_id,
             endpoint=candidate.endpoint,
@@ -101,7 +101,9 @@ class Gateway:
             lifecycle=candidate.lifecycle,
             body=body,
             key=key,
-            callback_url=task.get(field_name) if field_name and isinstance(task, dict) else None,
+            callback_url=callback_url(candidate.lifecycle, body, query),
+            templates=candidate.templates,
+            video_pointer=candidate.video_pointer,
         )
         self._run_faults(job)
         self.store.add(job)
@@ -123,6 +125,19 @@ class Gateway:
             if isinstance(value, str):
                 return value
         return body_key(body)
+
+
+def callback_url(lifecycle: dict[str, Any], body: Any, query: Mapping[str, str]) -> str | None:
+    """The callback URL of a submit, from the body field or query parameter the manifest names."""
+    spec = lifecycle.get("callback", {})
+    name = spec.get("field")
+    if not name:
+        return None
+    if spec.get("in", "body") == "query":
+        return query.get(name)
+    task = body[0] if isinstance(body, list) and body else body
+    value = task.get(name) if isinstance(task, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def create_app(provider: str, *, config: FakeConfig | None = None) -> Starlette:

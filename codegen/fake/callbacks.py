@@ -29,7 +29,7 @@ def signature(secret: str, body: bytes, *, scheme: str, timestamp: int) -> str:
 
 
 def headers_for(gateway: Gateway, job: Job, body: bytes) -> dict[str, str]:
-    headers = {"Content-Type": "application/json", "Runflow-Request-Id": job.id}
+    headers = {"Content-Type": "application/json"}
     spec = job.lifecycle.get("callback", {})
     secret = gateway.config.callback_secret
     scheme = spec.get("signature")

@@ -10,6 +10,8 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped,unused-ignore]
 import yaml
 
+from codegen.fake.bodies import Templates, templates
+
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
 
@@ -20,6 +22,8 @@ class EndpointVersion:
     model: str
     lifecycle: dict[str, Any]
     validator: Any
+    templates: Templates
+    video_pointer: str
 
     def issues(self, payload: Any) -> list[tuple[str, str]]:
         """(JSON pointer, message) for each problem; [] if valid or no schema is known."""
@@ -46,18 +50,38 @@ def endpoint_versions(
 ) -> list[EndpointVersion]:
     out = []
     for endpoint, entry in manifest["endpoints"].items():
+        mapping = _mapping(schemas_dir / manifest["id"] / endpoint / "mapping.yaml")
         for version, spec in entry["versions"].items():
-            schema_path = schemas_dir / manifest["id"] / endpoint / version / "request.json"
+            folder = schemas_dir / manifest["id"] / endpoint / version
             out.append(
                 EndpointVersion(
                     endpoint=endpoint,
                     version=version,
                     model=spec["model"],
                     lifecycle=spec["lifecycle"],
-                    validator=_validator(schema_path),
+                    validator=_validator(folder / "request.json"),
+                    templates=templates(folder, spec["lifecycle"]["kind"]),
+                    video_pointer=video_pointer(spec["lifecycle"], mapping, version=version),
                 )
             )
     return out
+
+
+def video_pointer(lifecycle: dict[str, Any], mapping: dict[str, Any], *, version: str) -> str:
+    """Where the result body carries the video: the manifest's `video_url` pointer, else the
+    first place the mapping reads `video_url` from (for this version), else /video_url."""
+    if "video_url" in lifecycle:
+        return str(lifecycle["video_url"])
+    result = mapping.get("versions", {}).get(version, {}).get("result") or mapping.get("result")
+    paths = (result or {}).get("fields", {}).get("video_url", {}).get("from", [])
+    return "/" + str(paths[0]).replace(".", "/") if paths else "/video_url"
+
+
+def _mapping(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    mapping: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return mapping
 
 
 def _validator(path: Path) -> Any:

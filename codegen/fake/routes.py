@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -93,7 +94,7 @@ async def _dispatch(
     gateway: Gateway, op: str, ops: dict[str, list[EndpointVersion]], request: Request, body: Any
 ) -> Response:
     if op == "submit":
-        return _submit(gateway, ops["submit"], body)
+        return _submit(gateway, ops["submit"], body, query=request.query_params)
     run_id = request.path_params.get("run_id")
     if run_id is None:  # task array poll: ids are in the body
         return _poll_tasks(gateway, body)
@@ -103,14 +104,16 @@ async def _dispatch(
     return _on_job(gateway, op, job)
 
 
-def _submit(gateway: Gateway, candidates: list[EndpointVersion], body: Any) -> Response:
+def _submit(
+    gateway: Gateway, candidates: list[EndpointVersion], body: Any, *, query: Mapping[str, str]
+) -> Response:
     problems: list[tuple[str, str]] = []
     for candidate in candidates:
         issues = candidate.issues(body)
         if not issues:
             key = gateway.key_for(candidate, body)
             gateway.store.attempts[key] += 1
-            job = gateway.create(candidate, body, key)
+            job = gateway.create(candidate, body, key, query=query)
             common = gateway.common(job)
             return JSONResponse(shapes.submitted(job, common))
         problems = problems or issues
@@ -123,7 +126,7 @@ def _on_job(gateway: Gateway, op: str, job: Any) -> Response:
     if op == "cancel":
         if gateway.common(job) not in ("succeeded", "failed", "cancelled"):
             gateway.finish(job, "cancelled")
-        return JSONResponse(shapes.run_document(job, gateway.common(job), with_output=False))
+        return JSONResponse(shapes.cancelled(job, gateway.common(job)))
     job.polls += 1
     common = gateway.common(job)
     if op == "result":

@@ -1,17 +1,26 @@
-"""Response bodies a fake gateway sends, per lifecycle kind, from the manifest's pointers."""
+"""Response bodies a fake gateway sends: the catalog's body templates (`bodies`), with the
+run's id, status word, video URL and error written at the pointers its manifest names."""
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
+from codegen.fake.bodies import TASK_LIST
 from codegen.fake.state import Common, Job
+
+FAILURE = "generation failed (fake gateway)"
+MAX_INDEX = 100  # a pointer into a list never grows it past this
 
 
 def provider_status(lifecycle: dict[str, Any], common: Common) -> str | None:
-    """The provider's word for a common status (None if it has none, e.g. Runware queued)."""
-    values = lifecycle.get("statuses", {}).get(common, [])
+    """The provider's word for a common status (None if it has none, e.g. Runware queued).
+    A failed run of a provider that has no failed word but an `error_field` ends with its
+    succeeded word and the error inside (failed inside COMPLETED)."""
+    statuses = lifecycle.get("statuses", {})
+    values = statuses.get(common, [])
+    if not values and common == "failed" and "error_field" in lifecycle:
+        values = statuses.get("succeeded", [])
     return values[0] if values else None
 
 
@@ -32,84 +41,131 @@ def error_body(pointer: str | None, message: str, **extra: Any) -> Any:
 
 def submitted(job: Job, common: Common) -> Any:
     kind = job.lifecycle["kind"]
-    if kind == "sync":
-        return {"video": {"url": video_url(job)}}
     if kind == "task-array":
-        return {"data": [_task(job, common, with_output=False)]}
-    return run_document(job, common, with_output=False)
+        return {TASK_LIST: [_task(job, common, op="task")]}
+    return _document(job, "submit", common, video=kind == "sync")
 
 
 def status(job: Job, common: Common) -> Any:
-    if job.lifecycle["kind"] == "task-array":
-        return _task(job, common, with_output=common == "succeeded")
-    return run_document(job, common, with_output=job.lifecycle["kind"] == "runs")
+    kind = job.lifecycle["kind"]
+    if kind == "task-array":
+        return _task(job, common, op="task")
+    return _document(job, "status", common, video=kind == "runs")
 
 
 def result(job: Job, common: Common) -> Any:
-    doc = run_document(job, common, with_output=False)
-    if common == "succeeded":
-        doc["output"] = {"video": video_url(job)}
-    return doc
+    return _document(job, "result", common, video=True)
 
 
-def run_document(job: Job, common: Common, *, with_output: bool) -> dict[str, Any]:
-    doc: dict[str, Any] = {}
-    _set(doc, job.lifecycle.get("run_id", "/id"), job.id)
-    _set(doc, job.lifecycle.get("status_field", "/status"), provider_status(job.lifecycle, common))
-    if with_output:
-        doc["output"] = runs_output(job) if common == "succeeded" else None
-        doc["error"] = "generation failed" if common == "failed" else None
-    return doc
-
-
-def runs_output(job: Job) -> dict[str, Any]:
-    return {
-        "outputs": [{"url": video_url(job), "type": "video", "width": 1920, "height": 1080}],
-        "nsfw_detected": False,
-        "seed": 42,
-        "timing": {"inference_ms": 1234},
-    }
+def cancelled(job: Job, common: Common) -> Any:
+    return _document(job, "status", common, video=False)
 
 
 def callback(job: Job, common: Common) -> Any:
-    """The callback body: Runflow's run event for `runs`, the task result for task arrays."""
-    if job.lifecycle["kind"] == "task-array":
-        return _task(job, common, with_output=common == "succeeded")
-    event = {"succeeded": "run.completed", "failed": "run.failed"}.get(common, "run.cancelled")
-    metadata = job.body.get("metadata") if isinstance(job.body, dict) else None
-    return {
-        "event": event,
-        "run_id": job.id,
-        "status": common,
-        "output": runs_output(job) if common == "succeeded" else None,
-        "duration_ms": round(((job.completed or time.time()) - job.created) * 1000, 3),
-        "created_at": _iso(job.created),
-        "completed_at": _iso(job.completed or time.time()),
-        "metadata": metadata,
-    }
+    """The callback body, run id and status where the manifest's `callback` block says
+    (default: where the status body has them)."""
+    spec = job.lifecycle.get("callback", {})
+    body = job.templates.base("callback")
+    _fill(job, body, common, video=True, run_id=spec.get("run_id"), status=spec.get("status_field"))
+    return body
 
 
-def _task(job: Job, common: Common, *, with_output: bool) -> dict[str, Any]:
-    task: dict[str, Any] = {"taskType": _task_type(job), "taskUUID": job.id}
-    status_value = provider_status(job.lifecycle, common)
-    if status_value is not None:
-        _set(task, job.lifecycle.get("status_field", "/status"), status_value)
-    if with_output:
-        task["videoUUID"] = job.id
-        task["videoURL"] = video_url(job)
-        task["cost"] = 0.896
-    return task
+def _task(job: Job, common: Common, *, op: str) -> Any:
+    return _document(job, op, common, video=True)
 
 
-def _task_type(job: Job) -> str:
-    body = job.body[0] if isinstance(job.body, list) and job.body else job.body
-    return str(body.get("taskType", "videoInference")) if isinstance(body, dict) else "task"
+def _document(job: Job, op: str, common: Common, *, video: bool) -> Any:
+    body = job.templates.base(op)
+    _fill(job, body, common, video=video)
+    return body
 
 
-def _set(doc: dict[str, Any], pointer: str, value: Any) -> None:
-    if value is not None:
-        doc[pointer.lstrip("/").split("/")[0]] = value
+def _fill(
+    job: Job,
+    body: Any,
+    common: Common,
+    *,
+    video: bool,
+    run_id: str | None = None,
+    status: str | None = None,
+) -> None:
+    lifecycle = job.lifecycle
+    if not isinstance(body, dict):
+        return
+    if job.lifecycle["kind"] != "sync":
+        set_pointer(body, run_id or lifecycle.get("run_id", "/id"), job.id)
+        word = provider_status(lifecycle, common)
+        if word is not None:
+            set_pointer(body, status or lifecycle.get("status_field", "/status"), word)
+    if video and common == "succeeded":
+        set_pointer(body, job.video_pointer, video_url(job))
+    else:
+        remove_pointer(body, job.video_pointer)
+    if common == "failed" and "error_field" in lifecycle:
+        set_pointer(body, lifecycle["error_field"], FAILURE)
 
 
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+def _tokens(pointer: str) -> list[str]:
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+
+
+def set_pointer(doc: Any, pointer: str, value: Any) -> None:
+    """Set `value` at a JSON pointer, creating objects (or lists, for numeric tokens)."""
+    tokens = _tokens(pointer)
+    if not tokens:
+        return
+    node = doc
+    for token, following in pairwise(tokens):
+        if not _fits(node, token):
+            return
+        fresh: Any = [] if following.isdigit() else {}
+        node = _child(node, token, fresh)
+    if _fits(node, tokens[-1]):
+        _put(node, tokens[-1], value)
+
+
+def _fits(node: Any, token: str) -> bool:
+    """Whether `token` can address into `node` (a list takes only small indexes)."""
+    if isinstance(node, list):
+        return token.isdigit() and int(token) <= MAX_INDEX
+    return isinstance(node, dict)
+
+
+def _child(node: Any, token: str, fresh: Any) -> Any:
+    if isinstance(node, list):
+        index = int(token)
+        while len(node) <= index:
+            node.append(None)
+        if not isinstance(node[index], dict | list):
+            node[index] = fresh
+        return node[index]
+    if not isinstance(node.get(token), dict | list):
+        node[token] = fresh
+    return node[token]
+
+
+def _put(node: Any, token: str, value: Any) -> None:
+    if isinstance(node, list):
+        index = int(token)
+        while len(node) <= index:
+            node.append(None)
+        node[index] = value
+    else:
+        node[token] = value
+
+
+def remove_pointer(doc: Any, pointer: str) -> None:
+    """Remove the value at a JSON pointer, if there is one."""
+    tokens = _tokens(pointer)
+    if not tokens:
+        return
+    node = doc
+    for token in tokens[:-1]:
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return
+    if isinstance(node, dict):
+        node.pop(tokens[-1], None)

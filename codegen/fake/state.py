@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from codegen.fake.bodies import Templates
+
 Common = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 
@@ -23,6 +25,8 @@ class Job:
     lifecycle: dict[str, Any]
     body: Any
     key: str
+    templates: Templates = field(default_factory=lambda: Templates(bodies={}))
+    video_pointer: str = "/video_url"
     created: float = field(default_factory=time.time)
     polls: int = 0
     final: Common | None = None

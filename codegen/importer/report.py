@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from codegen.catalog.model import SourceFile, Version
-from codegen.diff.catalog import KINDS
+from codegen.diff.catalog import ROLES
 from codegen.diff.model import Change
 from codegen.drift.walk import Node, prop, root_node, types
 from codegen.normalize import normalize_schema
@@ -33,13 +33,13 @@ def changelog(old: Mapping[str, SourceFile], new: Mapping[str, SourceFile]) -> l
     from codegen.diff.load import make_document
 
     found: list[Change] = []
-    for kind in [k for k in KINDS if k in old or k in new]:
+    for kind in [k for k in ROLES if k in old or k in new]:
         if kind not in old or kind not in new:
             found.append(_presence(kind, added=kind in new))
             continue
         before = make_document(f"old {kind}", normalize_schema(old[kind]).validator)
         after = make_document(f"new {kind}", normalize_schema(new[kind]).validator)
-        changes = diff_documents(before, after, direction=KINDS[kind])
+        changes = diff_documents(before, after, direction=ROLES[kind])
         found += [replace(c, location=_where(kind, c.location)) for c in changes]
     return sorted(found, key=Change.sort_key)
 
@@ -52,7 +52,7 @@ def _presence(kind: str, *, added: bool) -> Change:
     rule = f"{kind}-schema-{'added' if added else 'removed'}"
     severity = "info" if added else "warning"
     message = f"the {kind} schema is {'new' if added else 'gone'} in this version"
-    return Change(rule, severity, KINDS[kind], kind, message)
+    return Change(rule, severity, ROLES[kind], kind, message)
 
 
 def decisions(mapping: Mapping[str, Any] | None, old: Version, new: Version) -> list[Decision]:

@@ -22,7 +22,7 @@ import pydantic
 from . import errors, files, webhooks
 from .errors import Issue
 from .http import AsyncTransport, Reply, SyncTransport, TransportConfig
-from .lifecycle import Lifecycle, Result, Run, State, engine, find_video_url
+from .lifecycle import Lifecycle, Result, Run, State, engine, video_url_at
 from .retry import RetryPolicy
 from .secrets import Secret, as_secret
 
@@ -185,6 +185,7 @@ class _ResourceCore(Generic[RequestT, CallbackT]):
             raw=state.data,
             envelope=state.reply.data if state.reply else state.data,
             response=state.reply.response if state.reply else None,
+            video_pointer=self.engine.video_pointer,
         )
 
     def _result(self, run: Run) -> Result:
@@ -194,7 +195,7 @@ class _ResourceCore(Generic[RequestT, CallbackT]):
             raise errors.RunNotFinishedError(f"run {run.id} is {run.status}, not finished")
         return Result(
             run_id=run.id,
-            video_url=find_video_url(run.raw),
+            video_url=video_url_at(run.raw, run.video_pointer),
             raw=run.raw,
             parsed=self._parse_response(run.envelope if run.envelope is not None else run.raw),
             response=run.response,
@@ -288,7 +289,8 @@ class Resource(_ResourceCore[RequestT, CallbackT]):
     ) -> Run:
         """Validate and send the request; return the new run (no retry that could pay twice)."""
         body = self.prepare(request, callback_url=callback_url)
-        reply = self._client._transport.send(self.engine.submit_call(body))
+        call = self.engine.submit_call(body, callback_url=callback_url)
+        reply = self._client._transport.send(call)
         return self._run(self.engine.parse_submit(reply, body))
 
     def status(self, run: Run | str) -> Run:
@@ -370,7 +372,8 @@ class AsyncResource(_ResourceCore[RequestT, CallbackT]):
         self, request: RequestT | Mapping[str, Any], *, callback_url: str | None = None
     ) -> Run:
         body = self.prepare(request, callback_url=callback_url)
-        reply = await self._client._transport.send(self.engine.submit_call(body))
+        call = self.engine.submit_call(body, callback_url=callback_url)
+        reply = await self._client._transport.send(call)
         return self._run(self.engine.parse_submit(reply, body))
 
     async def status(self, run: Run | str) -> Run:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 import pydantic
@@ -54,6 +54,7 @@ class Run:
     raw: Any = field(repr=False)
     envelope: Any = field(default=None, repr=False, compare=False)
     response: httpx.Response | None = field(default=None, repr=False, compare=False)
+    video_pointer: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def done(self) -> bool:
@@ -61,7 +62,9 @@ class Run:
 
     @property
     def video_url(self) -> str | None:
-        return find_video_url(self.raw) if self.status == "succeeded" else None
+        if self.status != "succeeded":
+            return None
+        return video_url_at(self.raw, self.video_pointer)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,6 +76,14 @@ class Result:
     raw: Any = field(repr=False)
     parsed: pydantic.BaseModel | None = field(default=None, repr=False)
     response: httpx.Response | None = field(default=None, repr=False, compare=False)
+
+
+def video_url_at(data: Any, pointer: str | None) -> str | None:
+    """The video URL at the manifest's `video_url` pointer, or found by `find_video_url`."""
+    if pointer is None:
+        return find_video_url(data)
+    value = get_pointer(data, pointer)
+    return value if isinstance(value, str) else None
 
 
 def find_video_url(data: Any) -> str | None:
@@ -118,20 +129,33 @@ class Lifecycle:
     def supports(self, op: str) -> bool:
         return op in self.spec
 
+    @property
+    def video_pointer(self) -> str | None:
+        """The manifest's `video_url` pointer into the result body (None: search for it)."""
+        pointer = self.spec.get("video_url")
+        return str(pointer) if pointer is not None else None
+
     def prepare(self, body: Any, *, callback_url: str | None = None) -> Any:
         """Fill what the lifecycle owns (callback field, ids) into a copy of the body."""
         body = dict(body)
         if callback_url is not None:
-            body[self._callback_field()] = callback_url
+            name = self._callback_field()
+            if self._callback_in() == "body":
+                body[name] = callback_url
         return body
 
-    def submit_call(self, body: Any) -> Call:
+    def submit_call(self, body: Any, *, callback_url: str | None = None) -> Call:
+        """The submit call; a callback URL the manifest takes `in: query` joins the path."""
         call = self.spec["submit"]
         headers, hold = self._submit_wait()
+        path = call["path"]
+        if callback_url is not None and self._callback_in() == "query":
+            separator = "&" if "?" in path else "?"
+            path += separator + urlencode({self._callback_field(): callback_url})
         return Call(
             op="submit",
             method=call["method"],
-            path=call["path"],
+            path=path,
             body=body,
             safe_to_repeat=self.idempotent,
             headers=headers,
@@ -175,11 +199,25 @@ class Lifecycle:
             return default
         return self._vocabulary.get(provider_status, "running")
 
+    def body_status(self, data: Any, provider_status: str | None, *, default: Status) -> Status:
+        """`common_status`, except that a succeeded body carrying an error (at the manifest's
+        `error_field`) is failed: some gateways end a failed job as COMPLETED."""
+        status = self.common_status(provider_status, default=default)
+        pointer = self.spec.get("error_field")
+        if status == "succeeded" and pointer is not None:
+            error = get_pointer(data, str(pointer))
+            if error not in (None, "", {}, []):
+                return "failed"
+        return status
+
     def _callback_field(self) -> str:
         callback = self.spec.get("callback")
         if not callback:
             raise errors.UnsupportedOperationError(f"{self.kind} lifecycle takes no callback URL")
         return str(callback["field"])
+
+    def _callback_in(self) -> str:
+        return str(self.spec.get("callback", {}).get("in", "body"))
 
     def _call(self, op: Literal["status", "result", "cancel"], run_id: str) -> Call:
         if op not in self.spec:
@@ -197,7 +235,7 @@ class Lifecycle:
     def _state(self, reply: Reply, run_id: str, *, default: Status = "queued") -> State:
         raw = get_pointer(reply.data, self.spec.get("status_field", "/status"))
         provider_status = raw if isinstance(raw, str) else None
-        status = self.common_status(provider_status, default=default)
+        status = self.body_status(reply.data, provider_status, default=default)
         return State(
             run_id=run_id,
             status=status,
@@ -269,7 +307,7 @@ class TaskArrayLifecycle(Lifecycle):
         task = self._find_task(reply, run_id)
         raw = get_pointer(task, self.spec.get("status_field", "/status"))
         provider_status = raw if isinstance(raw, str) else None
-        status = self.common_status(provider_status, default="queued")
+        status = self.body_status(task, provider_status, default="queued")
         return State(
             run_id=run_id, status=status, provider_status=provider_status, data=task, reply=reply
         )

@@ -102,11 +102,29 @@ def _phrase(keyword: str, holder: Mapping[str, Any], instance: Any) -> str | Non
     return None
 
 
+def _presence(rule: Any) -> list[str] | None:
+    """["a", "b.c"] for a schema that only asks for fields to be present, nested through
+    `properties` (`{required: [a, b], properties: {b: {required: [c]}}}`); None otherwise."""
+    if not isinstance(rule, Mapping) or set(rule) - {"required", "properties", "x-message"}:
+        return None
+    names = rule.get("required")
+    props = rule.get("properties") or {}
+    if not isinstance(names, list) or not names or not isinstance(props, Mapping):
+        return None
+    found: list[str] = []
+    for name in map(str, names):
+        inner = _presence(props[name]) if name in props else []
+        if inner is None:
+            return None
+        found += [f"{name}.{sub}" for sub in inner] or [name]
+    return found if set(props) <= set(map(str, names)) else None
+
+
 def _not(rule: Any) -> str | None:
     if not isinstance(rule, Mapping):
         return None
-    names = rule.get("required")
-    if isinstance(names, list) and set(rule) <= {"required", "x-message"}:
+    names = _presence(rule)
+    if names is not None:
         if len(names) == 1:
             return f"do not give {_alternatives(names)}"
         if len(names) == 2:
@@ -143,8 +161,9 @@ def _condition(holder: Any) -> str | None:
     rule = holder.get("if") if isinstance(holder, Mapping) else None
     if not isinstance(rule, Mapping):
         return None
-    if isinstance(rule.get("required"), list) and set(rule) == {"required"}:
-        return "with " + _alternatives(rule["required"], "and")
+    present = _present_words(rule)
+    if present:
+        return "with " + present
     inner = rule.get("not")
     if set(rule) == {"not"} and isinstance(inner, Mapping) and set(inner) == {"required"}:
         return "without " + _alternatives(inner["required"], "and")
@@ -156,11 +175,38 @@ def _condition(holder: Any) -> str | None:
     return None
 
 
+def _present_words(rule: Mapping[str, Any], prefix: str = "") -> str | None:
+    """ "`a` and `b.c` or `b.d`" for a condition that only asks for fields to be present:
+    `required` (nested through `properties`) and `anyOf` of single fields."""
+    if set(rule) - {"required", "properties", "anyOf"}:
+        return None
+    props = rule.get("properties") or {}
+    names = rule.get("required") or []
+    if not isinstance(props, Mapping) or not isinstance(names, list) or set(props) - set(names):
+        return None
+    parts = []
+    for name in map(str, names):
+        inner = props.get(name)
+        sub = _present_words(inner, f"{prefix}{name}.") if isinstance(inner, Mapping) else None
+        if inner is not None and sub is None:
+            return None
+        parts.append(sub or f"`{prefix}{name}`")
+    if "anyOf" in rule:
+        sets = _required_sets(rule["anyOf"])
+        if not sets or any(len(s) != 1 for s in sets):
+            return None
+        parts.append(" or ".join(f"`{prefix}{s[0]}`" for s in sets))
+    return " and ".join(parts) or None
+
+
 def _then(keyword: str, holder: Mapping[str, Any], rule: Any) -> str | None:
     names = rule.get("required") if isinstance(rule, Mapping) else None
-    if not isinstance(names, list) or keyword != "then":
+    if not isinstance(names, list):
         return None
+    names = _presence({k: v for k, v in rule.items() if k in ("required", "properties")}) or names
     condition = _condition(holder)
+    if keyword == "else":
+        return f"{_negate(condition)}, give {_alternatives(names, 'and')}" if condition else None
     cond = holder.get("if") or {}
     inner = cond.get("not") if isinstance(cond, Mapping) else None
     if isinstance(inner, Mapping) and set(inner) == {"required"} and len(inner["required"]) == 1:
@@ -168,6 +214,15 @@ def _then(keyword: str, holder: Mapping[str, Any], rule: Any) -> str | None:
     if condition:
         return f"{condition}, give {_alternatives(names, 'and')} too"
     return None
+
+
+def _negate(condition: str) -> str:
+    """`with "a"` -> `without "a"` (the words for a failed `if`)."""
+    if condition.startswith("with "):
+        return "without " + condition.removeprefix("with ")
+    if condition.startswith("without "):
+        return "with " + condition.removeprefix("without ")
+    return f"unless {condition}"
 
 
 def _dependent(rule: Any, instance: Any) -> str | None:

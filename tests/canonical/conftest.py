@@ -53,9 +53,13 @@ def normalize(schema: Any) -> Any:
     return schema
 
 
+def provider_schema(key: str, version: str) -> Any:
+    """The normalized request schema of `key` ("provider/endpoint") at `version`."""
+    return normalize(json.loads((SCHEMAS / key / version / "request.json").read_text()))
+
+
 def provider_validator(key: str, version: str) -> jsonschema.Draft202012Validator:
-    schema = json.loads((SCHEMAS / key / version / "request.json").read_text())
-    return jsonschema.Draft202012Validator(normalize(schema))
+    return jsonschema.Draft202012Validator(provider_schema(key, version))
 
 
 def canonical_validator(endpoint: str, kind: str = "request") -> jsonschema.Draft202012Validator:

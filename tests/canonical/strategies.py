@@ -39,24 +39,28 @@ def requests(
     endpoint: str,
     *,
     multi_prompt: bool = True,
-    prompt: st.SearchStrategy[str] = PROMPTS,
-    negative: st.SearchStrategy[str] = TEXT,
+    min_prompt: int = 1,
+    min_negative: int = 1,
     shot_types: tuple[str, ...] = ("customize", "intelligent"),
     audio: tuple[bool, ...] = (True, False),
+    durations: tuple[int, int] = (3, 15),
     with_elements: bool = True,
     max_elements: int = 4,
     element_voice: bool = True,
     max_refs: int = 4,
     min_shot: int = 3,
 ) -> st.SearchStrategy[dict[str, Any]]:
-    """Canonical requests for `endpoint`, optionally limited to what a provider can express."""
+    """Canonical requests for `endpoint`, optionally limited to what a provider can express
+    (the limits come from `expressible.limits`)."""
     optional: dict[str, Any] = {
-        "negative_prompt": negative,
-        "duration": st.integers(3, 15),
+        "negative_prompt": TEXT.filter(lambda s: len(s) >= min_negative),
+        "duration": st.integers(*durations),
         "cfg_scale": st.floats(0, 1, allow_nan=False),
-        "generate_audio": st.sampled_from(audio),
-        "shot_type": st.sampled_from(shot_types),
     }
+    if shot_types:
+        optional["shot_type"] = st.sampled_from(shot_types)
+    if audio:
+        optional["generate_audio"] = st.sampled_from(audio)
     if with_elements:
         element = elements(voice=element_voice, max_refs=max_refs)
         optional["elements"] = st.lists(element, min_size=1, max_size=max_elements)
@@ -66,7 +70,7 @@ def requests(
     else:
         optional["aspect_ratio"] = st.sampled_from(["16:9", "9:16", "1:1"])
         required = {}
-    text = st.fixed_dictionaries({"prompt": prompt})
+    text = st.fixed_dictionaries({"prompt": PROMPTS.filter(lambda s: len(s) >= min_prompt)})
     shots_only = st.fixed_dictionaries(
         {"multi_prompt": st.lists(shots(min_duration=min_shot), min_size=1, max_size=4)}
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import SCHEMAS
+from .conftest import SCHEMAS, load_mappings
 
 KLING = Path(sys.executable).with_name("kling-codegen")
 I2V = {
@@ -97,9 +97,7 @@ def test_quote_json_lists_acceptance_and_price(generated: Path, tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     quotes = {q["target"]: q for q in json.loads(done.stdout)["quotes"]}
     assert set(quotes) == {
-        "runcomfy/image-to-video",
-        "runflow/image-to-video",
-        "runware/image-to-video",
+        k for k, m in load_mappings().items() if m["canonical"] == "image-to-video"
     }
     assert quotes["runflow/image-to-video"]["price"]["total"] == pytest.approx(1.12)
     runcomfy = quotes["runcomfy/image-to-video"]["price"]

@@ -5,6 +5,7 @@ generated `translate` turns it into a TranslationError); nothing is silently wro
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -13,41 +14,29 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import canonical_validator, load_mappings, load_runtime, provider_validator
+from .conftest import (
+    canonical_validator,
+    load_mappings,
+    load_runtime,
+    provider_schema,
+    provider_validator,
+)
+from .expressible import limits
 from .strategies import requests
 
 SETTINGS = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=int(os.environ.get("KLING_TEST_EXAMPLES", "200")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 MAPPINGS = load_mappings()
 TARGETS = sorted(MAPPINGS)
 
-# What each provider can express, as strategy limits (from its schema and mapping).
-EXPRESSIBLE: dict[str, dict[str, Any]] = {
-    "runflow/image-to-video": {"min_shot": 3, "element_voice": False},
-    "runflow/text-to-video": {"min_shot": 3, "with_elements": False},
-    "runcomfy/image-to-video": {
-        "multi_prompt": False,
-        "shot_types": ("customize",),
-        "max_elements": 3,
-        "element_voice": False,
-    },
-    "runware/image-to-video": {
-        "multi_prompt": False,
-        "prompt": st.text(alphabet="abcdefgh @Element1", min_size=2, max_size=80).filter(
-            lambda s: len(s.strip()) >= 2
-        ),
-        "negative": st.text(alphabet="xyz ", min_size=2, max_size=40),
-        "shot_types": ("customize",),
-        "max_elements": 3,
-        "max_refs": 3,
-    },
-}
-# Runware takes elements only with frame images (its Kling VIDEO 3.0 Pro page).
-EXPRESSIBLE["runware/text-to-video"] = {
-    **EXPRESSIBLE["runware/image-to-video"],
-    "with_elements": False,
-}
+
+def expressible(key: str) -> dict[str, Any]:
+    """What `key` can express, from its mapping and request schema (see expressible.py)."""
+    mapping = MAPPINGS[key]
+    return limits(mapping, provider_schema(key, mapping["version"]))
 
 
 def _body(payload: Any, mapping: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +103,7 @@ def _named(message: str, runtime: ModuleType, mapping: dict[str, Any]) -> str | 
     return None
 
 
-@pytest.mark.parametrize("endpoint", ["image-to-video", "text-to-video"])
+@pytest.mark.parametrize("endpoint", sorted({m["canonical"] for m in MAPPINGS.values()}))
 @SETTINGS
 @given(data=st.data())
 def test_every_valid_request_is_translated_or_refused_for_a_reason(
@@ -134,10 +123,8 @@ def test_every_valid_request_is_translated_or_refused_for_a_reason(
 def test_expressible_requests_translate_to_valid_payloads(
     key: str, data: st.DataObject, runtime: ModuleType, translate: Callable[..., Any]
 ) -> None:
-    if key not in EXPRESSIBLE:
-        pytest.skip(f"say in EXPRESSIBLE what {key} can express")
     endpoint = MAPPINGS[key]["canonical"]
-    request = data.draw(requests(endpoint, **EXPRESSIBLE[key]))
+    request = data.draw(requests(endpoint, **expressible(key)))
     assert not list(canonical_validator(endpoint).iter_errors(request))
     assert _outcome(request, key, runtime, translate) == "valid"
 
@@ -149,7 +136,7 @@ def test_unsupported_fields_follow_their_policy(
     key: str, data: st.DataObject, runtime: ModuleType, translate: Callable[..., Any]
 ) -> None:
     endpoint = MAPPINGS[key]["canonical"]
-    request = data.draw(requests(endpoint, **EXPRESSIBLE.get(key, {})))
+    request = data.draw(requests(endpoint, **expressible(key)))
     fields = MAPPINGS[key]["request"]["fields"]
     unsupported = [n for n, s in fields.items() if "unsupported" in s]
     if not unsupported:

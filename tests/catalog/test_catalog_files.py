@@ -186,3 +186,23 @@ def test_published_schema_is_verbatim(rel: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.endswith("\n")
     assert text[:-1] in (SEEDS / source).read_text(encoding="utf-8"), f"{rel} differs from {source}"
+
+
+MAPPINGS = sorted(SCHEMAS.glob("*/*/mapping.yaml"))
+
+
+@pytest.mark.parametrize("path", MAPPINGS, ids=_rel)
+def test_manifest_video_pointer_is_where_the_mapping_reads(path: Path) -> None:
+    """The clients (manifest `video_url`) and the canonical layer (mapping `result`) read the
+    video from the same place, for every version the manifest lists."""
+    mapping = _load_yaml(path)
+    manifest = _load_yaml(path.parent.parent / "manifest.yaml")
+    versions = manifest["endpoints"][path.parent.name]["versions"]
+    for version, spec in versions.items():
+        pointer = spec["lifecycle"].get("video_url")
+        result = mapping.get("versions", {}).get(version, {}).get("result") or mapping["result"]
+        paths = result["fields"].get("video_url", {}).get("from", [])
+        if pointer is not None and (
+            version == mapping["version"] or version in mapping.get("versions", {})
+        ):
+            assert pointer.lstrip("/").replace("/", ".") in paths, (version, pointer, paths)

@@ -53,8 +53,8 @@ def test_enum_value_added_breaks_responses_only() -> None:
 
 def test_bounds_and_lengths() -> None:
     found = changes(
-        {"type": "integer", "maximum": 15, "minLength": 1},
-        {"type": "integer", "maximum": 10, "exclusiveMinimum": 2},
+        {"type": ["integer", "string"], "maximum": 15, "minLength": 1},
+        {"type": ["integer", "string"], "maximum": 10, "exclusiveMinimum": 2},
     )
     assert rules_of(found) == {
         "request-property-max-decreased",

@@ -23,8 +23,15 @@ from codegen.errors import InputError
 from .conftest import SCHEMAS, edit_json
 
 BASELINE = SCHEMAS / bl.BASELINE_NAME
-RUNWARE_I2V = "runware/image-to-video/2026-11-30/request.json"
-RUNFLOW_I2V = "runflow/image-to-video/2026-11-30/request.json"
+
+
+def _current_request(key: str) -> str:
+    """The request file of the endpoint's current version, as the catalog says today."""
+    return load_catalog(SCHEMAS).endpoint(key).current_version().schemas["request"].path
+
+
+RUNWARE_I2V = _current_request("runware/image-to-video")
+RUNFLOW_I2V = _current_request("runflow/image-to-video")
 
 
 def check(schemas: Path) -> list[str]:

@@ -15,14 +15,23 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from codegen.catalog import load_catalog
 from codegen.drift import baseline as bl
 from codegen.drift.cli import drift
 
 from .conftest import edit_json
 
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+
+
+def _current_request(key: str) -> str:
+    """The request file of the endpoint's current version, as the catalog says today."""
+    return load_catalog(SCHEMAS).endpoint(key).current_version().schemas["request"].path
+
+
 RUNCOMFY = "runcomfy/image-to-video"
-RUNCOMFY_REQUEST = "runcomfy/image-to-video/2026-04-05/request.json"
-RUNFLOW_REQUEST = "runflow/image-to-video/2026-04-06/request.json"
+RUNCOMFY_REQUEST = _current_request(RUNCOMFY)
+RUNFLOW_REQUEST = _current_request("runflow/image-to-video")
 
 
 def run(*args: str) -> Any:

@@ -10,7 +10,7 @@ from codegen.catalog import load_catalog
 from codegen.drift import analyze, docs_pages, drift_items
 from codegen.drift.markdown import md
 
-from .conftest import SCHEMAS, edit_json
+from .conftest import SCHEMAS, edit_json, endpoints, targets
 
 HOSTILE = "<script>alert(1)</script> | `x` \n next"
 
@@ -23,18 +23,15 @@ def test_pages_are_deterministic() -> None:
 
 def test_markdown_has_a_side_by_side_table_per_endpoint() -> None:
     page = docs_pages(load_catalog(SCHEMAS))["drift.md"]
-    assert page.count("### Fields side by side") == 2
-    assert (
-        "| field | canonical | runcomfy/image-to-video | runflow/image-to-video | runware/image-to-video |"
-        in page
-    )
-    assert "| field | canonical | runflow/text-to-video | runware/text-to-video |" in page
+    assert page.count("### Fields side by side") == len(endpoints())
+    for endpoint in endpoints():
+        assert "| field | canonical | " + " | ".join(targets(endpoint)) + " |" in page
     assert "[drift.html](drift.html)" in page
 
 
 def test_heat_map_colours_cells_by_agreement() -> None:
     page = docs_pages(load_catalog(SCHEMAS))["drift.html"]
-    assert page.startswith("<!DOCTYPE html>") and page.count("<table>") == 2
+    assert page.startswith("<!DOCTYPE html>") and page.count("<table>") == len(endpoints())
     assert 'class="missing"' in page and 'class="same"' in page and 'href="drift.md"' in page
     assert 'class="only"' in page and "<th>canonical</th>" in page
     assert "&lt;&lt;&lt;element_{n}&gt;&gt;&gt;" in page  # runware's reference syntax, escaped
@@ -56,7 +53,8 @@ def test_schema_strings_are_escaped_in_every_page(schemas_copy: Path) -> None:
         assert "<script>" not in page
     assert "&lt;script&gt;" in pages["drift.html"]
     row = next(line for line in pages["drift.md"].splitlines() if line.startswith("| prompt |"))
-    assert row.count(" | ") == 4 and "next" in row  # still 5 columns, on one line
+    columns = 2 + len(targets("image-to-video"))
+    assert row.count(" | ") == columns - 1 and "next" in row  # still one line
 
 
 MANIFEST = """\
@@ -120,13 +118,10 @@ def test_a_new_provider_just_appears(schemas_copy: Path) -> None:
     report = analyze(load_catalog(schemas_copy))
     assert "acme/text-to-video" in report["endpoints"]["text-to-video"]
     items = drift_items(report)
-    ranges = [i for i in items if i["field"] == "duration" and i["kind"] == "range"]
+    t2v = [i for i in items if i["endpoint"] == "text-to-video"]
+    ranges = [i for i in t2v if i["field"] == "duration" and i["kind"] == "range"]
     assert ranges and "acme/text-to-video: 5..10" in ranges[0]["detail"]
-    prices = [
-        i
-        for i in items
-        if i["field"] == "(price)" and i["kind"] == "range" and i["endpoint"] == "text-to-video"
-    ]
+    prices = [i for i in t2v if i["field"] == "(price)" and i["kind"] == "range"]
     assert prices and "acme/text-to-video: $0.2/s" in prices[0]["detail"]
     unmapped = [
         i

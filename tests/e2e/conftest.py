@@ -1,4 +1,8 @@
-"""Fake gateways on real loopback servers (127.0.0.1, free port), and clients for them."""
+"""Fake gateways on real loopback servers (127.0.0.1, free port), and clients for them.
+
+Which providers to run, and what each can do (cancel, idempotent submits, callbacks), come
+from the catalog as generated (`kling_gateways.canonical`): no test lists the providers.
+Requests are the canonical layer's translation of one canonical request."""
 
 from __future__ import annotations
 
@@ -16,29 +20,44 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from codegen.fake import FakeGateway
+from kling_gateways import canonical
 from kling_gateways._runtime.retry import RetryPolicy
 
-PROVIDERS = ["runflow", "runcomfy", "runware"]
+ENDPOINT = "image-to-video"
 API_KEY = "sk-live-DO-NOT-LEAK-4f9a2c"
 FAST = RetryPolicy(max_retries=4, initial_delay=0.001, max_delay=0.01)
 
-REQUESTS: dict[str, dict[str, Any]] = {
-    "runflow": {"input": {"prompt": "a cat surfing", "start_image_url": "https://x.test/cat.png"}},
-    "runcomfy": {"prompt": "a cat surfing", "start_image_url": "https://x.test/cat.png"},
-    "runware": {
-        "positivePrompt": "a cat surfing",
-        "inputs": {"frameImages": [{"image": "https://x.test/cat.png"}]},
-    },
-}
+
+def lifecycle(provider: str, endpoint: str = ENDPOINT) -> dict[str, Any]:
+    """The manifest's lifecycle block of `provider`'s current `endpoint` version."""
+    entry = canonical.MANIFESTS[provider]["endpoints"][endpoint]
+    block: dict[str, Any] = entry["versions"][entry["current"]]["lifecycle"]
+    return block
 
 
-def request_for(provider: str, index: int = 0) -> dict[str, Any]:
-    """A valid image-to-video request, made distinct by `index`."""
-    body = {k: (dict(v) if isinstance(v, dict) else v) for k, v in REQUESTS[provider].items()}
-    target = body["input"] if provider == "runflow" else body
-    key = "positivePrompt" if provider == "runware" else "prompt"
-    target[key] = f"{target[key]} #{index}"
-    return body
+def status_word(provider: str, common: str) -> str:
+    """The provider's word for a common status; failed-inside-succeeded where it has none."""
+    statuses = lifecycle(provider).get("statuses", {})
+    words = statuses.get(common) or statuses.get("succeeded", [])
+    return str(words[0])
+
+
+PROVIDERS = sorted({t.split("/")[0] for t in canonical.targets(endpoint=ENDPOINT)})
+POLLED = [p for p in PROVIDERS if lifecycle(p)["kind"] != "sync"]
+CANCELLABLE = [p for p in PROVIDERS if "cancel" in lifecycle(p)]
+UNCANCELLABLE = [p for p in POLLED if "cancel" not in lifecycle(p)]
+IDEMPOTENT = [p for p in PROVIDERS if "idempotency" in lifecycle(p)]
+NOT_IDEMPOTENT = [p for p in PROVIDERS if "idempotency" not in lifecycle(p)]
+CALLBACKS = [p for p in PROVIDERS if "callback" in lifecycle(p)]
+ONE_PER_KIND = sorted({lifecycle(p)["kind"]: p for p in reversed(POLLED)}.values())
+
+
+def request_for(provider: str, index: int = 0) -> Any:
+    """A valid image-to-video request for `provider`, made distinct by `index`: the
+    canonical layer's translation of one canonical request."""
+    request = {"prompt": f"a cat surfing #{index}", "start_image": "https://x.test/cat.png"}
+    payload, _warnings = canonical.translate(request, to=f"{provider}/{ENDPOINT}")
+    return payload
 
 
 def client_options(url: str, **overrides: Any) -> dict[str, Any]:
@@ -54,13 +73,13 @@ def client_options(url: str, **overrides: Any) -> dict[str, Any]:
 
 
 def make_client(provider: str, url: str, **overrides: Any) -> Any:
-    return importlib.import_module(f"kling_gateways.{provider}").Client(
+    return importlib.import_module(f"kling_gateways.{provider.replace('-', '_')}").Client(
         **client_options(url, **overrides)
     )
 
 
 def make_async_client(provider: str, url: str, **overrides: Any) -> Any:
-    return importlib.import_module(f"kling_gateways.{provider}").AsyncClient(
+    return importlib.import_module(f"kling_gateways.{provider.replace('-', '_')}").AsyncClient(
         **client_options(url, **overrides)
     )
 

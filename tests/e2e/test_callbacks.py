@@ -10,8 +10,9 @@ import time
 import pytest
 
 from kling_gateways._runtime import errors, webhooks
+from kling_gateways._runtime.http import get_pointer
 
-from .conftest import make_client, request_for
+from .conftest import CALLBACKS, lifecycle, make_client, request_for
 
 SECRET = "whsec-test-123"
 
@@ -72,6 +73,27 @@ def test_unsigned_runware_webhook_parses_and_refuses_a_secret(fake, receiver):
     assert payload["taskUUID"] == run.id and payload["videoURL"].endswith(".mp4")
     with pytest.raises(errors.ConfigurationError):
         client.image_to_video.parse_callback(body, headers=headers, secret=SECRET)
+
+
+@pytest.mark.parametrize("provider", CALLBACKS)
+def test_callback_arrives_where_the_manifest_says(fake, receiver, provider):
+    """The URL travels as the manifest says (body field or query parameter); the body
+    carries the run id, and the video where the manifest's `video_url` points."""
+    spec = lifecycle(provider)
+    callback = spec["callback"]
+    gateway = fake(provider, callback_secret=SECRET, complete_after=0.05)
+    with make_client(provider, gateway.url) as client:
+        run = client.image_to_video.submit(request_for(provider), callback_url=receiver.url)
+        receiver.wait_for(1)
+        body, headers = receiver.received[0]
+        secret = SECRET if "signature_header" in callback else None
+        client.image_to_video.parse_callback(body, headers=headers, secret=secret)
+    data = json.loads(body)
+    assert get_pointer(data, callback.get("run_id", spec["run_id"])) == run.id
+    assert str(get_pointer(data, spec["video_url"])).endswith(f"{run.id}.mp4")
+    sent = gateway.store.jobs[run.id].body
+    task = sent[0] if isinstance(sent, list) else sent
+    assert (callback["field"] in task) == (callback.get("in", "body") == "body")
 
 
 def test_sign_and_verify_round_trip():

@@ -9,7 +9,7 @@ import pytest
 from kling_gateways._runtime import errors
 from kling_gateways._runtime.retry import RetryPolicy
 
-from .conftest import make_async_client, request_for
+from .conftest import IDEMPOTENT, ONE_PER_KIND, make_async_client, request_for
 
 FAULTS = [
     {"kind": "error", "op": "status", "every": 7, "times": 30},
@@ -20,10 +20,10 @@ FAULTS = [
 ]
 
 
-@pytest.mark.parametrize("provider", ["runflow", "runware"])
+@pytest.mark.parametrize("provider", ONE_PER_KIND)
 async def test_hundred_concurrent_runs_with_faults(fake, provider):
     faults = list(FAULTS)
-    if provider == "runware":  # idempotent submits may also fail after taking effect
+    if provider in IDEMPOTENT:  # idempotent submits may also fail after taking effect
         faults.append({"kind": "error", "op": "submit", "every": 9, "times": 10, "after": True})
     gateway = fake(provider, faults=[])
     gateway.set_faults(faults)

@@ -7,7 +7,17 @@ import pytest
 from kling_gateways._runtime import errors
 from kling_gateways._runtime.retry import RetryPolicy
 
-from .conftest import PROVIDERS, make_async_client, make_client, request_for
+from .conftest import (
+    CANCELLABLE,
+    IDEMPOTENT,
+    NOT_IDEMPOTENT,
+    POLLED,
+    UNCANCELLABLE,
+    lifecycle,
+    make_async_client,
+    make_client,
+    request_for,
+)
 
 POLL_FAULTS = [
     {"kind": "error", "status_code": 500},
@@ -19,7 +29,7 @@ POLL_FAULTS = [
 ]
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("provider", POLLED)
 @pytest.mark.parametrize(
     "fault", POLL_FAULTS, ids=lambda f: f"{f['kind']}-{f.get('status_code', '')}"
 )
@@ -33,7 +43,7 @@ def test_poll_faults_are_retried(fake, provider, fault):
     assert gateway.store.duplicates() == {}
 
 
-@pytest.mark.parametrize("provider", ["runflow", "runcomfy"])
+@pytest.mark.parametrize("provider", NOT_IDEMPOTENT)
 @pytest.mark.parametrize("kind", ["error", "drop", "malformed"])
 def test_non_idempotent_submit_is_never_resent(fake, provider, kind):
     gateway = fake(provider)
@@ -43,11 +53,10 @@ def test_non_idempotent_submit_is_never_resent(fake, provider, kind):
         pytest.raises((errors.APIError, errors.APIConnectionError)),
     ):
         client.image_to_video.submit(request_for(provider))
-    submits = [p for p in gateway.store.requests if "/runs/" not in p and "/requests/" not in p]
-    assert sum(gateway.store.requests[p] for p in submits) == 1
+    assert gateway.store.requests[lifecycle(provider)["submit"]["path"]] == 1
 
 
-@pytest.mark.parametrize("provider", ["runflow", "runcomfy"])
+@pytest.mark.parametrize("provider", NOT_IDEMPOTENT)
 def test_submit_after_429_is_retried_once_accepted(fake, provider):
     gateway = fake(provider)
     gateway.set_faults([{"kind": "rate_limit", "op": "submit", "times": 2, "retry_after": "0.01"}])
@@ -68,12 +77,13 @@ def test_rate_limit_error_carries_retry_after_when_retries_run_out(fake):
     assert info.value.retry_after == 7.0 and info.value.status_code == 429
 
 
+@pytest.mark.parametrize("provider", IDEMPOTENT)
 @pytest.mark.parametrize("kind", ["error", "drop", "malformed"])
-def test_idempotent_submit_is_retried_with_the_same_task_uuid(fake, kind):
-    gateway = fake("runware")
+def test_idempotent_submit_is_retried_with_the_same_task_uuid(fake, kind, provider):
+    gateway = fake(provider)
     gateway.set_faults([{"kind": kind, "op": "submit", "times": 2, "after": True}])
-    with make_client("runware", gateway.url) as client:
-        result = client.image_to_video.run(request_for("runware"), timeout=10)
+    with make_client(provider, gateway.url) as client:
+        result = client.image_to_video.run(request_for(provider), timeout=10)
     assert result.video_url
     assert len(gateway.store.jobs) == 1
     assert gateway.store.attempts[result.run_id] == 3  # one job, three deliveries of the task
@@ -102,7 +112,7 @@ def test_server_errors_exhaust_retries_into_provider_error_with_body(fake):
     assert info.value.message == "internal error (injected fault)"
 
 
-@pytest.mark.parametrize("provider", ["runflow", "runcomfy"])
+@pytest.mark.parametrize("provider", CANCELLABLE)
 def test_never_completing_run_times_out_and_is_cancelled(fake, provider):
     gateway = fake(provider)
     gateway.set_faults([{"kind": "never_complete", "op": "submit"}])
@@ -124,15 +134,16 @@ def test_wait_timeout_can_leave_the_run_alone(fake):
     assert gateway.store.jobs[run.id].final is None
 
 
-def test_runware_timeout_cannot_cancel(fake):
-    gateway = fake("runware")
+@pytest.mark.parametrize("provider", UNCANCELLABLE)
+def test_timeout_without_a_cancel_call_leaves_the_run(fake, provider):
+    gateway = fake(provider)
     gateway.set_faults([{"kind": "never_complete", "op": "submit"}])
-    with make_client("runware", gateway.url) as client, pytest.raises(errors.TimeoutError) as info:
-        client.image_to_video.run(request_for("runware"), timeout=0.1)
+    with make_client(provider, gateway.url) as client, pytest.raises(errors.TimeoutError) as info:
+        client.image_to_video.run(request_for(provider), timeout=0.1)
     assert info.value.cancelled is False
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("provider", POLLED)
 async def test_async_faults_and_timeout(fake, provider):
     gateway = fake(provider)
     gateway.set_faults(
@@ -147,7 +158,7 @@ async def test_async_faults_and_timeout(fake, provider):
         gateway.set_faults([{"kind": "never_complete", "op": "submit"}])
         with pytest.raises(errors.TimeoutError) as info:
             await client.image_to_video.run(request_for(provider, 1), timeout=0.1)
-    assert info.value.cancelled is (provider != "runware")
+    assert info.value.cancelled is (provider in CANCELLABLE)
 
 
 def test_connection_refused_is_a_connection_error():

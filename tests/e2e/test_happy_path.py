@@ -6,7 +6,17 @@ import pytest
 
 from kling_gateways._runtime import errors
 
-from .conftest import PROVIDERS, make_async_client, make_client, request_for
+from .conftest import (
+    CANCELLABLE,
+    POLLED,
+    PROVIDERS,
+    UNCANCELLABLE,
+    lifecycle,
+    make_async_client,
+    make_client,
+    request_for,
+    status_word,
+)
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -15,7 +25,8 @@ def test_sync_run_returns_a_video_url(fake, provider):
     with make_client(provider, gateway.url) as client:
         result = client.image_to_video.run(request_for(provider), timeout=10)
     assert result.video_url and result.video_url.endswith(".mp4")
-    assert result.run_id in result.video_url
+    (job,) = gateway.store.jobs.values()
+    assert job.id in result.video_url
     assert result.parsed is not None  # the provider's Response model
     assert result.response is not None and result.response.status_code == 200
     assert gateway.store.duplicates() == {}
@@ -31,7 +42,7 @@ async def test_async_run_returns_a_video_url(fake, provider):
     assert len(gateway.store.jobs) == 1
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("provider", POLLED)
 def test_status_moves_queued_running_succeeded_with_provider_status(fake, provider):
     gateway = fake(provider, queued_polls=2, running_polls=2)
     with make_client(provider, gateway.url) as client:
@@ -46,11 +57,11 @@ def test_status_moves_queued_running_succeeded_with_provider_status(fake, provid
     order = ["queued", "running", "succeeded"]
     assert seen == sorted(seen, key=order.index)
     assert seen[-1] == "succeeded" and "running" in seen
-    assert run.provider_status in {"succeeded", "completed", "success"}
+    assert run.provider_status == status_word(provider, "succeeded")
     assert result.video_url is not None and run.raw is not None
 
 
-@pytest.mark.parametrize("provider", ["runflow", "runcomfy"])
+@pytest.mark.parametrize("provider", CANCELLABLE)
 def test_cancel(fake, provider):
     gateway = fake(provider, queued_polls=50)
     with make_client(provider, gateway.url) as client:
@@ -63,10 +74,11 @@ def test_cancel(fake, provider):
     assert info.value.run.status == "cancelled"
 
 
-def test_runware_has_no_cancel_call(fake):
-    gateway = fake("runware")
-    with make_client("runware", gateway.url) as client:
-        run = client.image_to_video.submit(request_for("runware"))
+@pytest.mark.parametrize("provider", UNCANCELLABLE)
+def test_no_cancel_call_is_unsupported(fake, provider):
+    gateway = fake(provider)
+    with make_client(provider, gateway.url) as client:
+        run = client.image_to_video.submit(request_for(provider))
         with pytest.raises(errors.UnsupportedOperationError):
             client.image_to_video.cancel(run)
 
@@ -149,13 +161,18 @@ def test_key_from_environment(fake, monkeypatch):
         assert client.image_to_video.run(request_for("runcomfy"), timeout=10).video_url
 
 
-def test_failed_run_raises_run_failed(fake):
-    gateway = fake("runflow", faults=[])
+@pytest.mark.parametrize("provider", POLLED)
+def test_failed_run_raises_run_failed(fake, provider):
+    """Also where the gateway ends a failed job with its succeeded word and an error inside
+    (the manifest's `error_field`)."""
+    gateway = fake(provider, faults=[])
     gateway.set_faults([{"kind": "fail_run", "op": "submit"}])
     with (
-        make_client("runflow", gateway.url) as client,
+        make_client(provider, gateway.url) as client,
         pytest.raises(errors.RunFailedError) as info,
     ):
-        client.image_to_video.run(request_for("runflow"), timeout=10)
+        client.image_to_video.run(request_for(provider), timeout=10)
     assert info.value.run.status == "failed"
-    assert info.value.run.provider_status == "failed"
+    assert info.value.run.provider_status == status_word(provider, "failed")
+    if "error_field" in lifecycle(provider):
+        assert info.value.run.video_url is None

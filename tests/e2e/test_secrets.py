@@ -9,10 +9,10 @@ import pytest
 
 from kling_gateways._runtime import errors
 
-from .conftest import API_KEY, PROVIDERS, make_client, request_for
+from .conftest import API_KEY, POLLED, make_client, request_for
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("provider", POLLED)
 def test_api_key_never_leaks(fake, provider, caplog):
     caplog.set_level(logging.DEBUG)
     gateway = fake(provider, api_key=API_KEY)

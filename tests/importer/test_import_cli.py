@@ -15,11 +15,14 @@ from .conftest import FIXTURES, NEW, fill_todos, read_tree, run_cli
 
 KEY = f"{NEW}/image-to-video"
 FIRST, SECOND = "2026-11-01", "2026-12-01"
+SOURCE_URL = "https://queue.gateway.test/openapi.json"  # provenance must cite a public source
 
 
 def _import(catalog: Path, document: Path | str, version: str, *extra: str) -> Any:
+    local = not str(document).startswith(("http://", "https://"))
+    source = ("--source-url", SOURCE_URL) if local else ()
     result = run_cli("import", KEY, str(document), "--version", version,
-                     "--schemas", str(catalog), "--format", "json", *extra)  # fmt: skip
+                     "--schemas", str(catalog), "--format", "json", *source, *extra)  # fmt: skip
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -159,6 +162,7 @@ def test_import_from_url_records_the_source(catalog: Path, publisher: tuple[str,
         (catalog / NEW / "image-to-video" / FIRST / "provenance.yaml").read_text()
     )
     assert provenance["url"] == f"{base}/openapi.json"
+    assert provenance["public_sources"] == [{"url": f"{base}/openapi.json"}]
     assert provenance["source"] == "openapi.json"
     assert len(provenance["sha256"]) == 64
 
@@ -244,3 +248,13 @@ def _canonical_reads_the_new_limit(out: Path) -> None:
     result = json.loads(done.stdout)
     assert result["accepts"] is False
     assert result["payload"]["duration"] == "7" and result["payload"]["prompt"] == "ok"
+
+
+def test_a_new_provider_from_a_file_needs_a_public_source(catalog: Path) -> None:
+    """Provenance cites where users can check a document: a local file alone is not that."""
+    before = read_tree(catalog)
+    result = run_cli("import", KEY, str(FIXTURES / "queue-3.0.json"), "--version", FIRST,
+                     "--schemas", str(catalog))  # fmt: skip
+    assert result.returncode == 2, result.stdout
+    assert "--source-url" in result.stderr and "public_sources" in result.stderr
+    assert read_tree(catalog) == before

@@ -41,7 +41,7 @@ def test_hostile_document_stays_data(catalog: Path, tmp_path: Path) -> None:
     document.write_text(json.dumps(_document()))
     key = f"{NEW}/image-to-video"
     result = run_cli("import", key, str(document), "--version", "2026-01-01", "--schemas",
-                     str(catalog), cwd=tmp_path)  # fmt: skip
+                     str(catalog), "--source-url", "https://evil.test/d.json", cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr
     manifest_path = catalog / NEW / "manifest.yaml"
     manifest = yaml.safe_load(manifest_path.read_text())

@@ -127,7 +127,8 @@ def test_the_catalog_loads_a_published_document(tmp_path: Path) -> None:
 def test_provenance_naming_a_missing_operation_points_into_the_document(tmp_path: Path) -> None:
     provenance = (
         "source: openapi.json\nsha256: '" + "0" * 64 + "'\ncaptured: '2026-01-01'\n"
-        "document_date: null\nurl: null\noperations: {response: GET /nope}\nreadings: []\n"
+        "document_date: null\nurl: null\npublic_sources: [{url: 'https://gate.test/openapi.json'}]\n"
+        "operations: {response: GET /nope}\nreadings: []\n"
     )
     root = _version(tmp_path, _doc({"Input": {"type": "object"}}).data, provenance)
     with pytest.raises(SchemaError) as caught:
@@ -170,7 +171,8 @@ def test_a_json_schema_version_imports_byte_for_byte(tmp_path: Path) -> None:
 def test_operations_without_a_document_are_refused(tmp_path: Path) -> None:
     provenance = (
         "source: openapi.json\nsha256: '" + "0" * 64 + "'\ncaptured: '2026-01-01'\n"
-        "document_date: null\nurl: null\noperations: {request: POST /run}\nreadings: []\n"
+        "document_date: null\nurl: null\npublic_sources: [{url: 'https://gate.test/openapi.json'}]\n"
+        "operations: {request: POST /run}\nreadings: []\n"
     )
     root = _version(tmp_path, _doc({"Input": {"type": "object"}}).data, provenance)
     folder = root / "gate" / "t2v" / "2026-01-01"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kling_gateways._runtime import errors, files, webhooks
-from kling_gateways._runtime.http import get_pointer, set_pointer
-from kling_gateways._runtime.lifecycle import engine, find_video_url
+from kling_gateways._runtime.http import Reply, get_pointer, set_pointer
+from kling_gateways._runtime.lifecycle import Run, engine, find_video_url, video_url_at
 from kling_gateways._runtime.retry import RetryPolicy, parse_retry_after
 from kling_gateways._runtime.secrets import Secret, redact
 
@@ -63,6 +63,61 @@ def test_find_video_url_in_each_provider_shape():
     assert find_video_url({"videoURL": "https://c/v.mp4", "cost": 1}) == "https://c/v.mp4"
     assert (
         find_video_url({"output": {"outputs": [{"url": "https://d/v.mp4"}]}}) == "https://d/v.mp4"
+    )
+
+
+QUEUE = {
+    "kind": "queue",
+    "submit": {"method": "POST", "path": "/models/x"},
+    "status": {"method": "GET", "path": "/requests/{run_id}/status"},
+    "run_id": "/request_id",
+    "statuses": {"queued": ["IN_QUEUE"], "succeeded": ["COMPLETED"]},
+}
+
+
+def test_callback_url_as_a_query_parameter_or_a_body_field():
+    query = engine({**QUEUE, "callback": {"field": "hook", "in": "query"}})
+    body = query.prepare({"prompt": "x"}, callback_url="https://me.test/h?a=1&b=2")
+    call = query.submit_call(body, callback_url="https://me.test/h?a=1&b=2")
+    assert body == {"prompt": "x"}
+    assert call.path == "/models/x?hook=https%3A%2F%2Fme.test%2Fh%3Fa%3D1%26b%3D2"
+    field = engine({**QUEUE, "callback": {"field": "hook"}})
+    body = field.prepare({"prompt": "x"}, callback_url="https://me.test/h")
+    assert body["hook"] == "https://me.test/h"
+    assert field.submit_call(body, callback_url="https://me.test/h").path == "/models/x"
+    with pytest.raises(errors.UnsupportedOperationError):
+        engine(QUEUE).prepare({}, callback_url="https://me.test/h")
+
+
+def _reply(data: object) -> Reply:
+    import httpx
+
+    return Reply(data, httpx.Response(200, json=data))
+
+
+def test_a_succeeded_status_carrying_an_error_is_failed():
+    life = engine({**QUEUE, "error_field": "/error"})
+    failed = life.parse_status(_reply({"status": "COMPLETED", "error": "NSFW"}), "r1")
+    assert failed.status == "failed" and failed.provider_status == "COMPLETED"
+    for quiet in (None, "", {}):
+        done = life.parse_status(_reply({"status": "COMPLETED", "error": quiet}), "r1")
+        assert done.status == "succeeded"
+    plain = engine(QUEUE).parse_status(_reply({"status": "COMPLETED", "error": "x"}), "r1")
+    assert plain.status == "succeeded"  # no error_field declared: the word decides
+
+
+def test_video_url_at_the_manifest_pointer():
+    body = {"video": {"url": "https://a/v.mp4"}, "preview": {"video_url": "https://a/p.mp4"}}
+    assert video_url_at(body, "/video/url") == "https://a/v.mp4"
+    assert video_url_at({"outputs": [{"video": {"url": "u"}}]}, "/outputs/0/video/url") == "u"
+    assert video_url_at(body, "/nothing") is None and video_url_at({"v": 3}, "/v") is None
+    assert video_url_at({"videoURL": "https://c/v.mp4"}, None) == "https://c/v.mp4"
+    fields = {"provider": "p", "endpoint": "e", "provider_status": "COMPLETED"}
+    run = Run(id="r", status="succeeded", raw=body, video_pointer="/video/url", **fields)
+    assert run.video_url == "https://a/v.mp4"
+    assert (
+        Run(id="r", status="failed", raw=body, video_pointer="/video/url", **fields).video_url
+        is None
     )
 
 
