@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped,unused-ignore]
 import yaml
 
+from codegen.catalog.load import version_schemas
 from codegen.fake.bodies import Templates, templates
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
@@ -59,7 +59,7 @@ def endpoint_versions(
                     version=version,
                     model=spec["model"],
                     lifecycle=spec["lifecycle"],
-                    validator=_validator(folder / "request.json"),
+                    validator=_validator(schemas_dir, folder),
                     templates=templates(folder, spec["lifecycle"]["kind"]),
                     video_pointer=video_pointer(spec["lifecycle"], mapping, version=version),
                 )
@@ -84,10 +84,13 @@ def _mapping(path: Path) -> dict[str, Any]:
     return mapping
 
 
-def _validator(path: Path) -> Any:
-    if not path.is_file():
+def _validator(schemas_dir: Path, folder: Path) -> Any:
+    """The request validator of a version folder, either form (request.json or a published
+    OpenAPI document, through the catalog's own extraction); None without a request schema."""
+    request = version_schemas(schemas_dir, folder).get("request")
+    if request is None:
         return None
-    schema = _normalize(json.loads(path.read_text(encoding="utf-8")))
+    schema = _normalize(request.data)
     return jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )

@@ -12,6 +12,9 @@ import click
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8765, show_default=True, type=int)
 @click.option("--api-key", default=None, help="Accept only this key (default: any).")
+@click.option(
+    "--api-secret", default=None, help="Check signed tokens (auth.token) with this secret."
+)
 @click.option("--callback-secret", default=None, help="Sign callbacks with this secret.")
 @click.option("--faults", "faults_json", default=None, help="JSON list of faults to inject.")
 @click.option("--complete-after", type=float, default=None, help="Finish runs after N s.")
@@ -20,6 +23,7 @@ def fake_gateway(
     host: str,
     port: int,
     api_key: str | None,
+    api_secret: str | None,
     callback_secret: str | None,
     faults_json: str | None,
     complete_after: float | None,
@@ -35,6 +39,7 @@ def fake_gateway(
         faults = [Fault.from_dict(f) for f in json.loads(faults_json or "[]")]
         config = FakeConfig(
             api_key=api_key,
+            api_secret=api_secret,
             callback_secret=callback_secret,
             faults=faults,
             complete_after=complete_after,
