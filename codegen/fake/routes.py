@@ -124,7 +124,7 @@ async def _submit(
             key = gateway.key_for(candidate, body)
             gateway.store.attempts[key] += 1
             job = gateway.create(candidate, body, key, query=query)
-            common = await gateway.hold(job) if hold else gateway.common(job)
+            common = await gateway.hold(job, hold) if hold else gateway.common(job)
             return JSONResponse(shapes.submitted(job, common))
         problems = problems or issues
     message = "; ".join(f"{p or '/'}: {m}" for p, m in problems[:5])

@@ -43,7 +43,8 @@ def submitted(job: Job, common: Common) -> Any:
     kind = job.lifecycle["kind"]
     if kind == "task-array":
         return {TASK_LIST: [_task(job, common, op="task")]}
-    return _document(job, "submit", common, video=kind == "sync")
+    # a runs submit carries the video when it answers finished (a held `Prefer: wait`)
+    return _document(job, "submit", common, video=kind in ("sync", "runs"))
 
 
 def status(job: Job, common: Common) -> Any:
