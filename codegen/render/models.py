@@ -51,7 +51,18 @@ def render_models(schema: dict[str, Any], *, class_name: str, file: str) -> str:
         raise SchemaError.at(file, [], f"datamodel-code-generator: {_one_line(exc)}") from None
     if not isinstance(out, str):
         raise SchemaError.at(file, [], "datamodel-code-generator produced several modules")
-    return _name_root(_strip_banner(out), placeholder=placeholder, class_name=class_name)
+    code = _typed_equality(_strip_banner(out))
+    return _name_root(code, placeholder=placeholder, class_name=class_name)
+
+
+# The library's conditional-required helper (if/then with const values) ends with
+# `return value == expected` on two Any values, which mypy --strict reports as returning Any.
+UNTYPED_EQUALITY = "        return value == expected\n"
+
+
+def _typed_equality(code: str) -> str:
+    """Make that helper's result a bool (same value) so generated code passes mypy --strict."""
+    return code.replace(UNTYPED_EQUALITY, "        return bool(value == expected)\n")
 
 
 def nfkc_aliases(schema: dict[str, Any]) -> dict[str, str]:

@@ -70,7 +70,7 @@ class _JsonSchemaRuntimeValidationBase(BaseModel):
                         for item, other in zip(value, expected, strict=True)
                     )
                 )
-        return value == expected
+        return bool(value == expected)
 
 
 class MultiPromptEntry(KlingModel):

@@ -23,24 +23,6 @@ class Urls(KlingModel):
     web: str | None = None
 
 
-class Output(RootModel[str]):
-    root: Annotated[str, Field(title="Output")]
-
-
-class Status(RootModel[Literal["starting", "processing", "succeeded", "failed", "canceled"]]):
-    root: Literal["starting", "processing", "succeeded", "failed", "canceled"]
-
-
-class AspectRatio(RootModel[Literal["16:9", "9:16", "1:1"]]):
-    root: Annotated[
-        Literal["16:9", "9:16", "1:1"], Field(description="An enumeration.", title="aspect_ratio")
-    ]
-
-
-class Mode(RootModel[Literal["standard", "pro"]]):
-    root: Annotated[Literal["standard", "pro"], Field(description="An enumeration.", title="mode")]
-
-
 class Input(KlingModel):
     prompt: Annotated[
         str,
@@ -68,14 +50,12 @@ class Input(KlingModel):
         ),
     ] = None
     mode: Annotated[
-        Mode | None,
-        Field(description="standard renders 720p, pro renders 1080p.", validate_default=True),
+        Literal["standard", "pro"] | None,
+        Field(description="standard renders 720p, pro renders 1080p."),
     ] = "pro"
     aspect_ratio: Annotated[
-        AspectRatio | None,
-        Field(
-            description="Width to height; ignored when start_image is given.", validate_default=True
-        ),
+        Literal["16:9", "9:16", "1:1"] | None,
+        Field(description="Width to height; ignored when start_image is given."),
     ] = "16:9"
     duration: Annotated[
         int | None,
@@ -92,6 +72,24 @@ class Input(KlingModel):
             title="Multi Prompt",
         ),
     ] = None
+
+
+class Output(RootModel[str]):
+    root: Annotated[str, Field(title="Output")]
+
+
+class Status(RootModel[Literal["starting", "processing", "succeeded", "failed", "canceled"]]):
+    root: Literal["starting", "processing", "succeeded", "failed", "canceled"]
+
+
+class AspectRatio(RootModel[Literal["16:9", "9:16", "1:1"]]):
+    root: Annotated[
+        Literal["16:9", "9:16", "1:1"], Field(description="An enumeration.", title="aspect_ratio")
+    ]
+
+
+class Mode(RootModel[Literal["standard", "pro"]]):
+    root: Annotated[Literal["standard", "pro"], Field(description="An enumeration.", title="mode")]
 
 
 class CallbackFields(KlingModel):
