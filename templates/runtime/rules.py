@@ -224,7 +224,7 @@ def _negate(condition: str) -> str:
         return "without " + condition.removeprefix("with ")
     if condition.startswith("without "):
         return "with " + condition.removeprefix("without ")
-    return f"unless {condition}"
+    return "unless " + condition.removeprefix("when ")
 
 
 def _dependent(rule: Any, instance: Any) -> str | None:
