@@ -12,7 +12,7 @@ from pathlib import Path
 
 from codegen.catalog import checks
 from codegen.catalog.files import read_source
-from codegen.catalog.load import RESERVED, version_schemas
+from codegen.catalog.load import META_DIR, RESERVED, version_schemas
 from codegen.catalog.model import SourceFile, Version
 from codegen.errors import SchemaError, UsageError
 
@@ -65,8 +65,7 @@ def _plain_name(name: str) -> bool:
 
 def _checked_manifest(root: Path, path: Path) -> SourceFile:
     manifest = _read(root, path)
-    meta_path = root / "meta" / "manifest.schema.json"
-    meta = _read(root, meta_path) if meta_path.is_file() else None
+    meta = _read(META_DIR, META_DIR / "manifest.schema.json")  # the tool's own, not the catalog's
     _raise(root, checks.against_meta(manifest, meta))
     if manifest.data["id"] != path.parent.name:
         message = f"id {manifest.data['id']!r} must equal the folder name"

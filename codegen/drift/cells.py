@@ -154,7 +154,8 @@ def _each(walk: Walk, step: Mapping[str, Any]) -> None:
             walk.sub_fields = inner.get("fields") or {}
             if "index" in inner:
                 index = inner["index"]
-                walk.semantics.append(f"each item gets {index['to']}={index['format']}")
+                number = index.get("format", "{n} (an integer)")
+                walk.semantics.append(f"each item gets {index['to']}={number}")
         elif inner["name"] in VALUE_TRANSFORMS:
             walk.conversions.append(inner["name"])
 

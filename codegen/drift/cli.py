@@ -110,7 +110,7 @@ def _update(path: Path, found: list[dict[str, Any]]) -> int:
             f"{path}: not a regular file (a symbolic link or special file); the baseline is"
             " never written through one"
         )
-    before = baseline.load(path) if path.is_file() else []
+    before = _previous(path)
     result = baseline.compare(found, before)
     text = baseline.dumps(found)
     staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -129,6 +129,20 @@ def _update(path: Path, found: list[dict[str, Any]]) -> int:
         f"wrote {len(baseline.entries(found))} drift entries to {path.as_posix()} ({counts})"
     )
     return 0
+
+
+def _previous(path: Path) -> list[dict[str, Any]]:
+    """The entries of the baseline being replaced ([] when there is none, or it is in an older
+    format: it is rewritten whole, and every entry then counts as added)."""
+    from codegen.drift import baseline
+
+    if not path.is_file():
+        return []
+    try:
+        return list(baseline.load(path))
+    except InputError as exc:
+        click.echo(f"replacing a baseline that cannot be read as entries: {exc}", err=True)
+        return []
 
 
 def _render(fmt: str, report: dict[str, Any], result: Any, name: str) -> str:

@@ -1,7 +1,10 @@
 """The fake gateway app: the provider's routes from its manifest, one lifecycle per kind.
 
 Runs advance one step per status poll (`queued_polls`, `running_polls`), and also on a
-timer when `complete_after` is set (so callbacks arrive without polling). Control routes
+timer when `complete_after` is set (so callbacks arrive without polling). A submit held with
+`Prefer: wait` (manifest `submit_wait`) answers with the finished run when that timer ends
+within the hold, else with the run as it stands. Credentials are checked
+as the manifest's `auth` says: the key, or a jwt-hs256 token signed with `api_secret`. Control routes
 under /__fake__/ (faults, stats, reset) let a test steer a running server.
 """
 
@@ -28,11 +31,13 @@ from codegen.fake.respond import apply_fault, error
 from codegen.fake.state import TERMINAL, Common, Job, Store, body_key
 
 Handler = Callable[[Request], Awaitable[Response]]
+HOLD_PAUSE = 0.05  # how long a held submit of a never-completing run waits before answering
 
 
 @dataclass(kw_only=True)
 class FakeConfig:
     api_key: str | None = None
+    api_secret: str | None = None
     queued_polls: int = 1
     running_polls: int = 1
     complete_after: float | None = None
@@ -68,6 +73,17 @@ class Gateway:
         if job.polls >= steps or timed:
             return self.finish(job, "failed" if job.fails else "succeeded")
         return "queued" if job.polls < self.config.queued_polls else "running"
+
+    async def hold(self, job: Job, seconds: int) -> Common:
+        """Answer a submit that asked to be held (`Prefer: wait=seconds`): when the run
+        finishes on a timer (`complete_after`) within the hold, answer once it has; else
+        (runs that advance by polls, or never finish) answer with its state after a pause."""
+        finish_in = self.config.complete_after
+        if finish_in is not None and finish_in <= seconds and not job.never_completes:
+            await asyncio.sleep(finish_in)
+        else:
+            await asyncio.sleep(min(HOLD_PAUSE, seconds))
+        return self.common(job)
 
     def finish(self, job: Job, common: Common) -> Common:
         if job.final is None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import json
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -28,15 +29,31 @@ def signature(secret: str, body: bytes, *, scheme: str, timestamp: int) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
+def standard_headers(
+    secret: str, body: bytes, *, spec: dict[str, Any], msg_id: str, timestamp: int
+) -> dict[str, str]:
+    """standard-webhooks: id and timestamp headers, and `v1,<base64 HMAC-SHA256>` over
+    "<id>.<timestamp>.<body>" keyed with the base64 part of a `whsec_` secret."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    mac = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return {
+        spec.get("id_header", "webhook-id"): msg_id,
+        spec.get("timestamp_header", "webhook-timestamp"): str(timestamp),
+        spec["signature_header"]: "v1," + base64.b64encode(mac).decode("ascii"),
+    }
+
+
 def headers_for(gateway: Gateway, job: Job, body: bytes) -> dict[str, str]:
     headers = {"Content-Type": "application/json"}
     spec = job.lifecycle.get("callback", {})
     secret = gateway.config.callback_secret
     scheme = spec.get("signature")
+    now = int(time.time())
     if secret and scheme in {"hmac-sha256", "hmac-sha256-timestamped"}:
-        headers[spec["signature_header"]] = signature(
-            secret, body, scheme=scheme, timestamp=int(time.time())
-        )
+        headers[spec["signature_header"]] = signature(secret, body, scheme=scheme, timestamp=now)
+    elif secret and scheme == "standard-webhooks":
+        msg_id = f"msg_{job.id}"
+        headers.update(standard_headers(secret, body, spec=spec, msg_id=msg_id, timestamp=now))
     return headers
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import jsonschema  # type: ignore[import-untyped,unused-ignore]
 
+from codegen.catalog.load import version_schemas
 from codegen.fake.bodies import Templates, templates
 from codegen.read import read_data
 
@@ -58,7 +59,7 @@ def endpoint_versions(
                     version=version,
                     model=spec["model"],
                     lifecycle=spec["lifecycle"],
-                    validator=_validator(folder / "request.json"),
+                    validator=_validator(schemas_dir, folder),
                     templates=templates(folder, spec["lifecycle"]["kind"]),
                     video_pointer=video_pointer(spec["lifecycle"], mapping, version=version),
                 )
@@ -83,10 +84,13 @@ def _mapping(path: Path) -> dict[str, Any]:
     return mapping
 
 
-def _validator(path: Path) -> Any:
-    if not path.is_file():
+def _validator(schemas_dir: Path, folder: Path) -> Any:
+    """The request validator of a version folder, either form (request.json or a published
+    OpenAPI document, through the catalog's own extraction); None without a request schema."""
+    request = version_schemas(schemas_dir, folder).get("request")
+    if request is None:
         return None
-    schema = _normalize(read_data(path, fmt="json"))
+    schema = _normalize(request.data)
     return jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )

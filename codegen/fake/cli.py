@@ -25,6 +25,9 @@ Examples:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--api-key", default=None, help="Accept only this key (default: any).")
+@click.option(
+    "--api-secret", default=None, help="Check signed tokens (auth.token) with this secret."
+)
 @click.option("--callback-secret", default=None, help="Sign callbacks with this secret.")
 @click.option(
     "--faults",
@@ -40,6 +43,7 @@ def fake_gateway(
     host: str,
     port: int,
     api_key: str | None,
+    api_secret: str | None,
     callback_secret: str | None,
     faults_json: str | None,
     complete_after: float | None,
@@ -54,6 +58,7 @@ def fake_gateway(
     config = FakeConfig(
         schemas_dir=_catalog(schemas),
         api_key=api_key,
+        api_secret=api_secret,
         callback_secret=callback_secret,
         faults=_faults(faults_json),
         complete_after=complete_after,

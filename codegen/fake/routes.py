@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from codegen.fake import shapes
+from codegen.fake import shapes, tokens
 from codegen.fake.catalog import EndpointVersion
 from codegen.fake.respond import apply_fault, error
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from codegen.fake.app import Gateway
 
 POLL_TASK = "getResponse"
+DEFAULT_HOLD = 60  # `Prefer: wait` without a number
 
 
 def routes(gateway: Gateway) -> list[Route]:
@@ -76,8 +77,8 @@ def _authorized(gateway: Gateway, request: Request) -> bool:
         if not value.startswith(prefix):
             return False
         value = value[len(prefix) :]
-    expected = gateway.config.api_key
-    return bool(value) and (expected is None or value == expected)
+    config = gateway.config
+    return tokens.accepted(value, auth=auth, key=config.api_key, secret=config.api_secret)
 
 
 async def _json_body(gateway: Gateway, request: Request) -> tuple[Any, Response | None]:
@@ -94,7 +95,8 @@ async def _dispatch(
     gateway: Gateway, op: str, ops: dict[str, list[EndpointVersion]], request: Request, body: Any
 ) -> Response:
     if op == "submit":
-        return _submit(gateway, ops["submit"], body, query=request.query_params)
+        hold = hold_seconds(request.headers.get("Prefer"))
+        return await _submit(gateway, ops["submit"], body, query=request.query_params, hold=hold)
     run_id = request.path_params.get("run_id")
     if run_id is None:  # task array poll: ids are in the body
         return _poll_tasks(gateway, body)
@@ -104,22 +106,53 @@ async def _dispatch(
     return _on_job(gateway, op, job)
 
 
-def _submit(
-    gateway: Gateway, candidates: list[EndpointVersion], body: Any, *, query: Mapping[str, str]
+async def _submit(
+    gateway: Gateway,
+    candidates: list[EndpointVersion],
+    body: Any,
+    *,
+    query: Mapping[str, str],
+    hold: int | None,
 ) -> Response:
     problems: list[tuple[str, str]] = []
     for candidate in candidates:
         issues = candidate.issues(body)
         if not issues:
+            refused = _refused_hold(gateway, candidate, hold)
+            if refused is not None:
+                return refused
             key = gateway.key_for(candidate, body)
             gateway.store.attempts[key] += 1
             job = gateway.create(candidate, body, key, query=query)
-            common = gateway.common(job)
+            common = await gateway.hold(job, hold) if hold else gateway.common(job)
             return JSONResponse(shapes.submitted(job, common))
         problems = problems or issues
     message = "; ".join(f"{p or '/'}: {m}" for p, m in problems[:5])
     issues_out = [{"pointer": p, "message": m} for p, m in problems]
     return error(gateway.error_pointer, 422, f"invalid request: {message}", issues=issues_out)
+
+
+def hold_seconds(prefer: str | None) -> int | None:
+    """The hold a `Prefer: wait` / `Prefer: wait=N` header asks for (RFC 7240), else None."""
+    for preference in (prefer or "").split(","):
+        name, _, value = preference.strip().partition("=")
+        if name.strip().lower() == "wait":
+            value = value.strip().strip('"')
+            return int(value) if value.isdigit() else (0 if value else DEFAULT_HOLD)
+    return None
+
+
+def _refused_hold(
+    gateway: Gateway, candidate: EndpointVersion, hold: int | None
+) -> Response | None:
+    """A 400 for a hold the manifest's `submit_wait` does not allow (None: go ahead)."""
+    if hold is None:
+        return None
+    wait = candidate.lifecycle.get("submit_wait") or {}
+    longest = int(wait.get("max_seconds", wait.get("seconds", 0)))
+    if 1 <= hold <= longest:
+        return None
+    return error(gateway.error_pointer, 400, f"Prefer: wait={hold} is not accepted (1..{longest})")
 
 
 def _on_job(gateway: Gateway, op: str, job: Any) -> Response:

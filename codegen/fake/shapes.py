@@ -43,7 +43,8 @@ def submitted(job: Job, common: Common) -> Any:
     kind = job.lifecycle["kind"]
     if kind == "task-array":
         return {TASK_LIST: [_task(job, common, op="task")]}
-    return _document(job, "submit", common, video=kind == "sync")
+    # a runs submit carries the video when it answers finished (a held `Prefer: wait`)
+    return _document(job, "submit", common, video=kind in ("sync", "runs"))
 
 
 def status(job: Job, common: Common) -> Any:
@@ -62,11 +63,19 @@ def cancelled(job: Job, common: Common) -> Any:
 
 
 def callback(job: Job, common: Common) -> Any:
-    """The callback body, run id and status where the manifest's `callback` block says
-    (default: where the status body has them)."""
+    """The callback body, run id, status and video where the manifest's `callback` block
+    says (default: where the status body has them)."""
     spec = job.lifecycle.get("callback", {})
     body = job.templates.base("callback")
-    _fill(job, body, common, video=True, run_id=spec.get("run_id"), status=spec.get("status_field"))
+    _fill(
+        job,
+        body,
+        common,
+        video=True,
+        run_id=spec.get("run_id"),
+        status=spec.get("status_field"),
+        video_at=spec.get("video_url"),
+    )
     return body
 
 
@@ -88,6 +97,7 @@ def _fill(
     video: bool,
     run_id: str | None = None,
     status: str | None = None,
+    video_at: str | None = None,
 ) -> None:
     lifecycle = job.lifecycle
     if not isinstance(body, dict):
@@ -97,10 +107,11 @@ def _fill(
         word = provider_status(lifecycle, common)
         if word is not None:
             set_pointer(body, status or lifecycle.get("status_field", "/status"), word)
+    pointer = video_at or job.video_pointer
     if video and common == "succeeded":
-        set_pointer(body, job.video_pointer, video_url(job))
+        set_pointer(body, pointer, video_url(job))
     else:
-        remove_pointer(body, job.video_pointer)
+        remove_pointer(body, pointer)
     if common == "failed" and "error_field" in lifecycle:
         set_pointer(body, lifecycle["error_field"], FAILURE)
 

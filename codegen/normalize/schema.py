@@ -27,11 +27,17 @@ STANDARD_FORMATS = {
 }  # fmt: skip
 
 
+# Dropped from the model schema: `format` (asserted by the validator), `uniqueItems` (the
+# library's own check does not type-check under mypy --strict). Both are UNENFORCED
+# keywords, so a model of a schema using them also runs the JSON Schema check (SchemaChecked).
+MODEL_DROPS = frozenset({"format", "uniqueItems"})
+
+
 @dataclass(frozen=True)
 class Normalized:
     source: SourceFile
     validator: dict[str, Any]  # standard JSON Schema the validators check
-    model: dict[str, Any]  # what the models are generated from (no `format`)
+    model: dict[str, Any]  # what the models are generated from (no MODEL_DROPS keywords)
     notes: tuple[str, ...]  # "#/pointer: what was rewritten", for docs and provenance
 
 
@@ -51,8 +57,9 @@ def normalize_schema(source: SourceFile) -> Normalized:
     problems.extend(p for p in _meta_problems(source.path, validator) if p[1] not in seen)
     if problems:
         raise SchemaError([(f, source.locate(ptr), m) for f, ptr, m in problems])
-    model = transform(validator, lambda _p, n: {k: v for k, v in n.items() if k != "format"})
+    model = transform(validator, lambda _p, n: {k: v for k, v in n.items() if k not in MODEL_DROPS})
     model = break_alias_loops(model)
+    model = inline_defaulted_enums(model)
     located = tuple(_locate_note(source, note) for note in notes)
     return Normalized(source=source, validator=validator, model=model, notes=located)
 
@@ -84,6 +91,41 @@ def break_alias_loops(schema: dict[str, Any]) -> dict[str, Any]:
         for name, node in defs.items()
     }
     return {**schema, "$defs": fixed}
+
+
+def inline_defaulted_enums(schema: dict[str, Any]) -> dict[str, Any]:
+    """A property that `$ref`s a `$defs` scalar enum and gives a default (Cog's inputs:
+    `allOf: [{$ref: mode}], default: "pro"`) is written with the enum in place, so the model
+    field is the enum's literal type with its default, not a wrapper class that a plain
+    default does not type-check against. The meaning is unchanged; only the model schema
+    (never the validator's) is rewritten."""
+    defs = schema.get("$defs")
+    if not isinstance(defs, dict):
+        return schema
+
+    def edit(_path: Path, node: dict[str, Any]) -> dict[str, Any]:
+        wrapper = node.get("allOf")
+        single = wrapper[0] if isinstance(wrapper, list) and len(wrapper) == 1 else None
+        ref = (single if isinstance(single, dict) and len(single) == 1 else node).get("$ref")
+        name = ref.removeprefix("#/$defs/") if isinstance(ref, str) else None
+        target = defs.get(name) if name is not None and ref != name else None
+        if "default" not in node or not _scalar_enum(target):
+            return node
+        assert isinstance(target, dict)
+        inlined = {k: v for k, v in target.items() if k != "title"}
+        rest = {k: v for k, v in node.items() if k not in ("$ref", "allOf")}
+        return {**inlined, **rest}
+
+    return transform(schema, edit)
+
+
+def _scalar_enum(node: Any) -> bool:
+    return (
+        isinstance(node, dict)
+        and isinstance(node.get("enum"), list)
+        and node.get("type") in ("string", "integer", "number", "boolean")
+        and not any(key in node for key in ("$ref", "properties", "items", "allOf", "anyOf"))
+    )
 
 
 def _alias(node: Any) -> str | None:

@@ -30,7 +30,9 @@ def render_models(schema: dict[str, Any], *, class_name: str, file: str) -> str:
         raise SchemaError.at(file, [], f"datamodel-code-generator: {_one_line(exc)}") from None
     if not isinstance(out, str):
         raise SchemaError.at(file, [], "datamodel-code-generator produced several modules")
-    return _name_root(_strip_banner(out), placeholder=placeholder, class_name=class_name)
+    return _name_root(
+        _typed_equality(_strip_banner(out)), placeholder=placeholder, class_name=class_name
+    )
 
 
 def render_model_batch(jobs: list[tuple[dict[str, Any], str, str]]) -> list[str]:
@@ -73,7 +75,11 @@ def _one_run(jobs: list[tuple[dict[str, Any], str, str]]) -> list[str] | None:
     if any(code is None for code in found):
         return None
     return [
-        _name_root(_strip_banner(str(code)), placeholder=placeholder, class_name=class_name)
+        _name_root(
+            _typed_equality(_strip_banner(str(code))),
+            placeholder=placeholder,
+            class_name=class_name,
+        )
         for code, (_s, class_name, _f) in zip(found, jobs, strict=True)
     ]
 
@@ -129,6 +135,16 @@ def _refers_out(node: Any) -> bool:
     if isinstance(node, list):
         return any(_refers_out(value) for value in node)
     return False
+
+
+# The library's conditional-required helper (if/then with const values) ends with
+# `return value == expected` on two Any values, which mypy --strict reports as returning Any.
+UNTYPED_EQUALITY = "        return value == expected\n"
+
+
+def _typed_equality(code: str) -> str:
+    """Make that helper's result a bool (same value) so generated code passes mypy --strict."""
+    return code.replace(UNTYPED_EQUALITY, "        return bool(value == expected)\n")
 
 
 def nfkc_aliases(schema: dict[str, Any]) -> dict[str, str]:

@@ -65,6 +65,7 @@ class _ClientCore:
         self,
         api_key: str | Secret | None = None,
         *,
+        api_secret: str | Secret | None = None,
         base_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         deadline: float | None = None,
@@ -89,6 +90,8 @@ class _ClientCore:
             deadline=deadline,
             max_response_bytes=max_response_bytes,
             retry=retry or RetryPolicy(max_retries=max_retries),
+            api_secret=self._api_secret(api_secret, auth.get("token")),
+            auth_token=auth.get("token"),
         )
         self.poll_interval = poll_interval
         self.strict = strict  # fields the schema does not define: error (True) or warning
@@ -111,6 +114,16 @@ class _ClientCore:
             return header_secret(value)
         except (TypeError, ValueError) as exc:
             raise errors.ConfigurationError(f"bad API key for {self.provider}: {exc}") from None
+
+    def _api_secret(
+        self, api_secret: str | Secret | None, token: Mapping[str, Any] | None
+    ) -> Secret | None:
+        """The signing secret of a token-signing provider (`auth.token`), or None."""
+        if token is None:
+            return None
+        env = token.get("secret_env")
+        value = api_secret if api_secret is not None else (os.environ.get(env) if env else None)
+        return header_secret(value) if value else None
 
     def endpoint_spec(
         self, endpoint: str, *, version: str | None = None, **models: Any
@@ -172,15 +185,11 @@ class _ResourceCore(Generic[RequestT, CallbackT]):
     ) -> CallbackT:
         """Verify (where the provider signs) and parse a callback body into its model."""
         callback = self.spec.lifecycle.get("callback") or {}
-        header_name = callback.get("signature_header")
         if secret is not None:
-            if not header_name:
+            if not callback.get("signature_header"):
                 provider = self._client.provider
                 raise errors.ConfigurationError(f"{provider} documents no callback signature")
-            tolerance = int(callback.get("tolerance_seconds", webhooks.DEFAULT_TOLERANCE))
-            scheme = str(callback.get("signature", webhooks.PLAIN))
-            signature = webhooks.header_value(headers, str(header_name))
-            webhooks.verify(secret, body, signature, scheme=scheme, tolerance=tolerance, now=now)
+            webhooks.verify_headers(secret, body, headers, callback=callback, now=now)
         return cast(CallbackT, self._parse_model(self.spec.callback_model, body))
 
     def _parse_model(self, model: type[pydantic.BaseModel] | None, body: bytes | str) -> Any:

@@ -10,12 +10,14 @@ import asyncio
 import json
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import httpx
 
 from . import errors
+from .auth import Authorizer
 from .pointer import get_pointer
 from .retry import RetryPolicy, parse_retry_after
 from .secrets import Secret, redact
@@ -29,13 +31,19 @@ DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 @dataclass(frozen=True, kw_only=True)
 class Call:
-    """An HTTP call to make: `safe_to_repeat` allows retries that could re-send it."""
+    """An HTTP call to make: `safe_to_repeat` allows retries that could re-send it.
+
+    `headers` are added to the client's own (e.g. `Prefer: wait=60`); `hold` is how long
+    the provider was asked to hold the response, added to the read timeout.
+    """
 
     op: Op
     method: str
     path: str
     body: Any = None
     safe_to_repeat: bool = True
+    headers: Mapping[str, str] = field(default_factory=dict)
+    hold: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -69,14 +77,20 @@ class TransportConfig:
         """The monotonic clock time by which a call starting now must be over."""
         return time.monotonic() + self.total
 
+    api_secret: Secret | None = None
+    auth_token: Mapping[str, Any] | None = None
+
 
 class _TransportBase:
     def __init__(self, config: TransportConfig) -> None:
         self.config = config
-        key = config.api_key.get()
-        token = f"{config.auth_scheme} {key}" if config.auth_scheme else key
+        self.auth = Authorizer(
+            key=config.api_key,
+            scheme=config.auth_scheme,
+            token=config.auth_token,
+            secret=config.api_secret,
+        )
         self._headers = {
-            config.auth_header: token,
             "Content-Type": "application/json",
             "Accept": "application/json",
             "User-Agent": config.user_agent,
@@ -85,14 +99,20 @@ class _TransportBase:
     def _request_args(self, call: Call) -> dict[str, Any]:
         content = None if call.body is None else json.dumps(call.body, separators=(",", ":"))
         url = self.config.base_url.rstrip("/") + call.path
-        return {"method": call.method, "url": url, "content": content}
+        headers = {
+            **self._headers,
+            **call.headers,
+            self.config.auth_header: self.auth.header_value(),
+        }
+        return {"method": call.method, "url": url, "content": content, "headers": headers}
 
-    def _timeout(self, deadline: float) -> float:
-        """The per-read timeout, never past the call's deadline."""
+    def _timeout(self, deadline: float, hold: float = 0.0) -> float:
+        """The per-read timeout (plus how long the provider was asked to hold the response),
+        never past the call's deadline."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise errors.TimeoutError(f"HTTP call took longer than its deadline ({self._total()})")
-        return min(self.config.timeout, remaining)
+        return min(self.config.timeout + hold, remaining)
 
     def _total(self) -> str:
         return f"{self.config.total:g} s"
@@ -129,7 +149,7 @@ class _TransportBase:
         except ValueError:
             body = response.text[:2000]
         message = note or self._message(body) or response.reason_phrase or "error"
-        message = redact(str(message), self.config.api_key)
+        message = redact(str(message), *self.auth.secrets())
         kw: dict[str, Any] = {"status_code": response.status_code, "body": body}
         if cls is errors.RateLimitError:
             kw["retry_after"] = parse_retry_after(response.headers.get("Retry-After"))
@@ -162,7 +182,7 @@ class _TransportBase:
         """The error to raise once retries are over."""
         if isinstance(exc, errors.KlingError):
             return exc
-        text = redact(_describe(exc), self.config.api_key)
+        text = redact(_describe(exc), *self.auth.secrets())
         if isinstance(exc, httpx.TimeoutException):
             return errors.TimeoutError(f"HTTP call timed out: {text}")
         return errors.APIConnectionError(f"connection failed: {text}")
@@ -206,7 +226,7 @@ class SyncTransport(_TransportBase):
     def _fetch(self, call: Call, deadline: float) -> httpx.Response:
         """One attempt, the body read in chunks under the size limit and the deadline."""
         request = self.client.build_request(
-            **self._request_args(call), headers=self._headers, timeout=self._timeout(deadline)
+            **self._request_args(call), timeout=self._timeout(deadline, call.hold)
         )
         response = self.client.send(request, stream=True)
         try:
@@ -244,7 +264,7 @@ class AsyncTransport(_TransportBase):
 
     async def _fetch(self, call: Call, deadline: float) -> httpx.Response:
         """One attempt, cut off at the deadline, the body read under the size limit."""
-        timeout = self._timeout(deadline)
+        timeout = self._timeout(deadline, call.hold)
         remaining = deadline - time.monotonic()
         try:
             return await asyncio.wait_for(self._read(call, timeout, deadline), timeout=remaining)
@@ -254,9 +274,7 @@ class AsyncTransport(_TransportBase):
             ) from None
 
     async def _read(self, call: Call, timeout: float, deadline: float) -> httpx.Response:
-        request = self.client.build_request(
-            **self._request_args(call), headers=self._headers, timeout=timeout
-        )
+        request = self.client.build_request(**self._request_args(call), timeout=timeout)
         response = await self.client.send(request, stream=True)
         try:
             body = bytearray()

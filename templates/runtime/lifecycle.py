@@ -5,7 +5,9 @@ replies into `State`s (run id, provider status, common status). The clients in
 `client.py` run the calls, sync or async. Kinds:
 
     sync        the submit response is the result
-    runs        submit returns a run; poll its status; the result comes with it
+    runs        submit returns a run; poll its status; the result comes with it (with
+                `submit_wait`, the provider may hold the submit answer until the run is
+                done, and the client polls only when it is not)
     queue       submit, then separate status / result / cancel calls
     task-array  the body is a JSON array of tasks with a client-chosen id (the
                 idempotency field); the status is polled with a `getResponse` task
@@ -150,6 +152,7 @@ class Lifecycle:
     def submit_call(self, body: Any, *, callback_url: str | None = None) -> Call:
         """The submit call; a callback URL the manifest takes `in: query` joins the path."""
         call = self.spec["submit"]
+        headers, hold = self._submit_wait()
         path = call["path"]
         if callback_url is not None and self._callback_in() == "query":
             separator = "&" if "?" in path else "?"
@@ -160,7 +163,19 @@ class Lifecycle:
             path=path,
             body=body,
             safe_to_repeat=self.idempotent,
+            headers=headers,
+            hold=hold,
         )
+
+    def _submit_wait(self) -> tuple[dict[str, str], float]:
+        """`submit_wait` prefer-wait: ask the provider to hold the answer (RFC 7240)."""
+        wait = self.spec.get("submit_wait")
+        if not wait:
+            return {}, 0.0
+        if wait.get("scheme") != "prefer-wait":
+            raise errors.ConfigurationError(f"unknown submit_wait scheme {wait.get('scheme')!r}")
+        seconds = int(wait["seconds"])
+        return {"Prefer": f"wait={seconds}"}, float(seconds)
 
     def parse_submit(self, reply: Reply, body: Any) -> State:
         return self._state(reply, self._run_id(reply))

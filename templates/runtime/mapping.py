@@ -108,12 +108,13 @@ def to_integer(value: Any, options: Mapping[str, Any], ctx: _Context) -> int:
 
 @_transform("lookup")
 def lookup(value: Any, options: Mapping[str, Any], ctx: _Context) -> Any:
-    """Replace a value by its entry in `table` (keys are the canonical values as strings).
+    """Replace a value by its entry in `table` (keys are the canonical values as strings,
+    JSON-spelled for non-strings: `true`, `false`, `5`).
 
     A value with no entry is an error naming the values the provider can express.
     """
     table: Mapping[str, Any] = options["table"]
-    key = value if isinstance(value, str) else str(value)
+    key = value if isinstance(value, str) else json.dumps(value)
     if key not in table:
         known = ", ".join(sorted(table))
         raise TranslationError(ctx.field, f"{ctx.provider} cannot express {value!r} ({known})")
@@ -140,9 +141,16 @@ _URI = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|data:)")
 
 @_transform("inline_file")
 def inline_file(value: Any, options: Mapping[str, Any], ctx: _Context) -> Any:
-    """Keep URLs and data URIs; read a local file path into a base64 data URI."""
+    """Keep URLs and data URIs; read a local file path into a base64 data URI.
+
+    With `as: base64` (providers that take bare base64, no `data:` prefix), a data URI or a
+    local file becomes the bare base64 text; URLs are kept.
+    """
     if not isinstance(value, str):
         raise TranslationError(ctx.field, f"expected a URL, data URI or path, got {value!r}")
+    bare = options.get("as") == "base64"
+    if value.startswith("data:") and bare:
+        return _data_uri_payload(value, ctx)
     if _URI.match(value):
         return value
     if ctx.file_inputs == "url":
@@ -155,14 +163,28 @@ def inline_file(value: Any, options: Mapping[str, Any], ctx: _Context) -> Any:
             f"{value!r} is not a URL; local files are read only when allowed"
             " (local_files=True, or --allow-local-files)",
         )
+    return _read_file(value, ctx, bare=bare)
+
+
+def _data_uri_payload(value: str, ctx: _Context) -> str:
+    header, comma, payload = value.partition(",")
+    if not comma or not header.endswith(";base64"):
+        raise TranslationError(ctx.field, "expected a base64 data URI (data:<type>;base64,...)")
+    return payload
+
+
+def _read_file(value: str, ctx: _Context, *, bare: bool) -> str:
     path = Path(value).expanduser()
     try:
         data = read_regular_file(path)
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise TranslationError(ctx.field, f"cannot read local file {value!r}: {reason}") from None
+    encoded = base64.b64encode(data).decode("ascii")
+    if bare:
+        return encoded
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return f"data:{mime};base64,{encoded}"
 
 
 def read_regular_file(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -204,6 +226,16 @@ def to_list(value: Any, options: Mapping[str, Any], ctx: _Context) -> list[Any]:
     return [value]
 
 
+@_transform("json_text")
+def json_text(value: Any, options: Mapping[str, Any], ctx: _Context) -> str:
+    """Any JSON value -> its compact JSON text: `[{"prompt": "a"}]` -> `'[{"prompt":"a"}]'`.
+
+    For providers that take a structured value inside a string field (a JSON array of
+    shots in a text input).
+    """
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 @_transform("each")
 def each(value: Any, options: Mapping[str, Any], ctx: _Context) -> list[Any]:
     """Apply `transforms` to every item of a list; inside, {n} is the 1-based item number."""
@@ -218,17 +250,24 @@ def to_object(value: Any, options: Mapping[str, Any], ctx: _Context) -> dict[str
     """Map an object's keys with `fields` (same rules as the request's fields).
 
     `with` adds constant keys; `index` ({to, format}) sets key `to` to `format` with
-    {n} = the item number inside `each` (e.g. `id: element_1`).
+    {n} = the item number inside `each` (e.g. `id: element_1`); `index` ({to, type:
+    integer}) sets it to the item number itself (e.g. `index: 1`).
     """
     if not isinstance(value, Mapping):
         raise TranslationError(ctx.field, f"expected an object, got {value!r}")
     out: dict[str, Any] = {}
     index = options.get("index")
     if index is not None:
-        out[index["to"]] = index["format"].replace("{n}", str(ctx.index or 1))
+        out[index["to"]] = _item_number(index, ctx.index or 1)
     _apply_fields(value, options["fields"], ctx, out)
     out.update(options.get("with", {}))
     return out
+
+
+def _item_number(index: Mapping[str, Any], n: int) -> Any:
+    if index.get("type") == "integer":
+        return n
+    return str(index["format"]).replace("{n}", str(n))
 
 
 def _apply_transforms(value: Any, steps: Sequence[Mapping[str, Any]], ctx: _Context) -> Any:
@@ -362,7 +401,8 @@ def _envelope(body: Any, steps: Sequence[Mapping[str, Any]], make_id: Callable[[
     for step in steps:
         kind = step["step"]
         if kind == "set":
-            body = {**step["values"], **body}
+            if _present(body, step.get("when")):
+                body = {**step["values"], **body}
         elif kind == "new_id":
             body = {step["to"]: make_id(), **body}
         elif kind == "nest":
@@ -375,6 +415,11 @@ def _envelope(body: Any, steps: Sequence[Mapping[str, Any]], make_id: Callable[[
 
 
 _MISSING = object()
+
+
+def _present(body: Any, when: str | None) -> bool:
+    """A `set` step's condition: no `when`, or the payload has a value at that path."""
+    return when is None or _read(body, when) is not _MISSING
 
 
 def _read(payload: Any, path: str) -> Any:
@@ -470,7 +515,9 @@ def _step_text(step: Mapping[str, Any]) -> str:
     if name == "each":
         return f"each({_steps_text(step['transforms'])})"
     if name == "object":
-        extra = f" {step['index']['to']}={step['index']['format']}" if "index" in step else ""
+        index = step.get("index")
+        number = "{n}" if index and index.get("type") == "integer" else ""
+        extra = f" {index['to']}={index.get('format', number)}" if index else ""
         return f"object({len(step['fields'])} fields{extra})"
     options = [f"{k}={v}" for k, v in step.items() if k != "name"]
     return f"{name}({', '.join(options)})" if options else name

@@ -168,10 +168,12 @@ def _condition(holder: Any) -> str | None:
     if set(rule) == {"not"} and isinstance(inner, Mapping) and set(inner) == {"required"}:
         return "without " + _alternatives(inner["required"], "and")
     props = rule.get("properties")
-    if isinstance(props, Mapping) and len(props) == 1:
-        ((name, value),) = props.items()
-        if isinstance(value, Mapping) and "const" in value:
-            return f"when `{name}` is {value['const']!r}"
+    if isinstance(props, Mapping) and props:
+        consts = [
+            (n, v["const"]) for n, v in props.items() if isinstance(v, Mapping) and "const" in v
+        ]
+        if len(consts) == len(props):  # every condition a value: `a` is x and `b` is y
+            return "when " + " and ".join(f"`{name}` is {value!r}" for name, value in consts)
     return None
 
 
@@ -222,7 +224,7 @@ def _negate(condition: str) -> str:
         return "without " + condition.removeprefix("with ")
     if condition.startswith("without "):
         return "with " + condition.removeprefix("without ")
-    return f"unless {condition}"
+    return "unless " + condition.removeprefix("when ")
 
 
 def _dependent(rule: Any, instance: Any) -> str | None:

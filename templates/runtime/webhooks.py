@@ -8,11 +8,20 @@ callback: a receiver that must, de-duplicates on the run id (a run ends once).
 Several `v1=` entries may appear (secret rotation); one matching is enough, and timestamps
 outside the tolerance window are rejected (replays).
 
-Both compare in constant time, over the raw bytes as received (never re-serialized JSON).
+`standard-webhooks` (the Standard Webhooks scheme, e.g. Replicate): three headers,
+`webhook-id`, `webhook-timestamp` (Unix seconds) and `webhook-signature`, a space-separated
+list of `v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<raw body>")>`; the key is the
+base64-decoded part of a `whsec_...` secret. One matching entry is enough (rotation), and
+timestamps outside the tolerance window are rejected (replays); the id lets a receiver
+de-duplicate retries.
+
+All compare in constant time, over the raw bytes as received (never re-serialized JSON).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import hashlib
 import hmac
@@ -25,7 +34,10 @@ from .secrets import Secret, as_secret
 
 PLAIN = "hmac-sha256"
 TIMESTAMPED = "hmac-sha256-timestamped"
-SCHEMES = frozenset({PLAIN, TIMESTAMPED})
+STANDARD = "standard-webhooks"
+SCHEMES = frozenset({PLAIN, TIMESTAMPED, STANDARD})
+STANDARD_HEADERS = {"id": "webhook-id", "timestamp": "webhook-timestamp"}
+STANDARD_SIGNATURE = "webhook-signature"
 DEFAULT_TOLERANCE = 300
 HEX_DIGITS = frozenset("0123456789abcdef")
 _Verify = TypeVar("_Verify", bound=Callable[..., None])
@@ -74,8 +86,13 @@ def sign(
     scheme: str = PLAIN,
     timestamp: int | None = None,
 ) -> str:
-    """The signature header value for `body` under `scheme` (timestamped: now by default)."""
+    """The signature header value for `body` under `scheme` (timestamped: now by default).
+
+    For `standard-webhooks`, which signs an id too, use `sign_headers`.
+    """
     _known(scheme)
+    if scheme == STANDARD:
+        raise WebhookVerificationError("standard-webhooks signs several headers: use sign_headers")
     if scheme == PLAIN:
         return compute_signature(secret, body)
     t = int(time.time()) if timestamp is None else timestamp
@@ -92,8 +109,15 @@ def verify(
     tolerance: int = DEFAULT_TOLERANCE,
     now: float | None = None,
 ) -> None:
-    """Raise WebhookVerificationError unless `header` signs `body` under `scheme`."""
+    """Raise WebhookVerificationError unless `header` signs `body` under `scheme`.
+
+    For `standard-webhooks`, which reads several headers, use `verify_headers`.
+    """
     _known(scheme)
+    if scheme == STANDARD:
+        raise WebhookVerificationError(
+            "standard-webhooks reads several headers: use verify_headers"
+        )
     if not header:
         raise WebhookVerificationError("missing signature header")
     if scheme == PLAIN:
@@ -149,3 +173,85 @@ def _parse(header: str) -> tuple[int, list[str]]:
     if timestamp is None or not candidates:
         raise WebhookVerificationError("malformed signature header (want t=<unix>,v1=<hex>)")
     return timestamp, candidates
+
+
+def verify_headers(
+    secret: str | Secret,
+    body: bytes | str,
+    headers: Mapping[str, str],
+    *,
+    callback: Mapping[str, Any],
+    now: float | None = None,
+) -> None:
+    """Verify a callback from its headers under the manifest's `callback` block (any scheme)."""
+    scheme = str(callback.get("signature", PLAIN))
+    tolerance = int(callback.get("tolerance_seconds", DEFAULT_TOLERANCE))
+    signature = header_value(headers, str(callback.get("signature_header", STANDARD_SIGNATURE)))
+    if scheme != STANDARD:
+        verify(secret, body, signature, scheme=scheme, tolerance=tolerance, now=now)
+        return
+    msg_id = header_value(headers, str(callback.get("id_header", STANDARD_HEADERS["id"])))
+    stamp = header_value(
+        headers, str(callback.get("timestamp_header", STANDARD_HEADERS["timestamp"]))
+    )
+    _verify_standard(secret, body, msg_id, stamp, signature, tolerance=tolerance, now=now)
+
+
+def standard_key(secret: str | Secret) -> bytes:
+    """The HMAC key of a Standard Webhooks secret: base64 after the `whsec_` prefix."""
+    text = as_secret(secret).get()
+    encoded = text.removeprefix("whsec_")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise WebhookVerificationError("malformed signing secret (want whsec_<base64>)") from None
+
+
+def standard_signature(secret: str | Secret, body: bytes | str, msg_id: str, timestamp: int) -> str:
+    """`v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`."""
+    message = f"{msg_id}.{timestamp}.".encode() + _raw(body)
+    digest = hmac.new(standard_key(secret), message, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode("ascii")
+
+
+def sign_headers(
+    secret: str | Secret,
+    body: bytes | str,
+    *,
+    msg_id: str,
+    timestamp: int | None = None,
+) -> dict[str, str]:
+    """The three Standard Webhooks headers for `body` (timestamp: now by default)."""
+    t = int(time.time()) if timestamp is None else timestamp
+    return {
+        STANDARD_HEADERS["id"]: msg_id,
+        STANDARD_HEADERS["timestamp"]: str(t),
+        STANDARD_SIGNATURE: standard_signature(secret, body, msg_id, t),
+    }
+
+
+def _verify_standard(
+    secret: str | Secret,
+    body: bytes | str,
+    msg_id: str | None,
+    stamp: str | None,
+    signature: str | None,
+    *,
+    tolerance: int,
+    now: float | None,
+) -> None:
+    if not msg_id or not stamp or not signature:
+        raise WebhookVerificationError("missing webhook-id, webhook-timestamp or webhook-signature")
+    if not stamp.isdigit():
+        raise WebhookVerificationError("malformed webhook-timestamp (want Unix seconds)")
+    current = time.time() if now is None else now
+    if abs(current - int(stamp)) > tolerance:
+        raise WebhookVerificationError(
+            f"signature timestamp is {int(current - int(stamp))} s from now, outside {tolerance} s"
+        )
+    expected = standard_signature(secret, body, msg_id, int(stamp))
+    offered = [entry for entry in signature.split() if entry.startswith("v1,")]
+    if not offered:
+        raise WebhookVerificationError("malformed webhook-signature (want v1,<base64> entries)")
+    if not any(hmac.compare_digest(expected, entry) for entry in offered):
+        raise WebhookVerificationError("signature does not match the body")

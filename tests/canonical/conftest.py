@@ -55,7 +55,9 @@ def normalize(schema: Any) -> Any:
 
 def provider_schema(key: str, version: str) -> Any:
     """The normalized request schema of `key` ("provider/endpoint") at `version`."""
-    return normalize(json.loads((SCHEMAS / key / version / "request.json").read_text()))
+    from codegen.catalog.load import version_schemas
+
+    return normalize(version_schemas(SCHEMAS, SCHEMAS / key / version)["request"].data)
 
 
 def provider_validator(key: str, version: str) -> jsonschema.Draft202012Validator:

@@ -39,6 +39,7 @@ def limits(mapping: Mapping[str, Any], schema: Any) -> dict[str, Any]:
         "min_negative": _min_length(_target(fields, "negative_prompt", body, root=schema)),
         "durations": _range(_target(fields, "duration", body, root=schema)),
         "min_shot": _range(_shot_duration(fields, body, root=schema))[0],
+        "shot_durations": _shot_durations_required(fields, body, root=schema),
     }
 
 
@@ -127,6 +128,17 @@ def _shot_duration(fields: Mapping[str, Any], body: dict[str, Any], *, root: Any
     target = _target(fields, "multi_prompt", body, root=root)
     shot = _object_step(fields.get("multi_prompt", {})).get("fields", {})
     return _target(shot, "duration", _resolve(target.get("items", {}), root=root), root=root)
+
+
+def _shot_durations_required(fields: Mapping[str, Any], body: dict[str, Any], *, root: Any) -> bool:
+    """Whether every shot must carry a duration (the provider's shot item requires the
+    field the canonical shot duration goes to)."""
+    target = _target(fields, "multi_prompt", body, root=root)
+    item = _resolve(target.get("items", {}), root=root)
+    to = (
+        _object_step(fields.get("multi_prompt", {})).get("fields", {}).get("duration", {}).get("to")
+    )
+    return to is not None and to in item.get("required", [])
 
 
 def _max_items(node: dict[str, Any]) -> int:

@@ -21,10 +21,12 @@ URLS = st.builds(
 PROMPTS = st.one_of(TEXT, st.builds("{} @Element{} {}".format, TEXT, st.integers(1, 3), TEXT))
 
 
-def shots(*, min_duration: int = 3) -> st.SearchStrategy[dict[str, Any]]:
-    return st.fixed_dictionaries(
-        {"prompt": PROMPTS}, optional={"duration": st.integers(min_duration, 15)}
-    )
+def shots(*, min_duration: int = 3, timed: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+    """A shot; `timed`: always with a duration (for gateways whose shots require one)."""
+    duration = st.integers(min_duration, 15)
+    if timed:
+        return st.fixed_dictionaries({"prompt": PROMPTS, "duration": duration})
+    return st.fixed_dictionaries({"prompt": PROMPTS}, optional={"duration": duration})
 
 
 def elements(*, voice: bool = True, max_refs: int = 4) -> st.SearchStrategy[dict[str, Any]]:
@@ -49,6 +51,7 @@ def requests(
     element_voice: bool = True,
     max_refs: int = 4,
     min_shot: int = 3,
+    shot_durations: bool = False,
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Canonical requests for `endpoint`, optionally limited to what a provider can express
     (the limits come from `expressible.limits`)."""
@@ -72,7 +75,11 @@ def requests(
         required = {}
     text = st.fixed_dictionaries({"prompt": PROMPTS.filter(lambda s: len(s) >= min_prompt)})
     shots_only = st.fixed_dictionaries(
-        {"multi_prompt": st.lists(shots(min_duration=min_shot), min_size=1, max_size=4)}
+        {
+            "multi_prompt": st.lists(
+                shots(min_duration=min_shot, timed=shot_durations), min_size=1, max_size=4
+            )
+        }
     )
     either = st.one_of(text, shots_only) if multi_prompt else text
     base = st.fixed_dictionaries(required, optional=optional)

@@ -35,15 +35,18 @@ NINE_IN_FIVE = {
 
 
 def _shots_target() -> str:
-    """A gateway (from the catalog's mappings) that takes multi-shot requests."""
+    """A gateway (from the catalog's mappings) that takes multi-shot requests and documents
+    a price for them."""
     request = {**NINE_IN_FIVE, "duration": 9, "generate_audio": False}
+    priced = {q.target for q in quote(request) if q.price and q.price["known"]}
     for target in targets(endpoint="image-to-video"):
         try:
             translate(request, to=target)
         except TranslationError:
             continue
-        return str(target)
-    raise AssertionError("no gateway in the catalog takes multi-shot requests")
+        if target in priced:
+            return str(target)
+    raise AssertionError("no gateway in the catalog takes (and prices) multi-shot requests")
 
 
 def _cli(tmp_path: Path, *args: str, request: Any) -> subprocess.CompletedProcess[str]:

@@ -110,8 +110,8 @@ def test_cli_exit_1_names_the_new_drift(schemas_copy: Path) -> None:
     edit_json(schemas_copy, RUNWARE_I2V, _narrow_runware_duration)
     result = run("--schemas", str(schemas_copy))
     assert result.return_value == 1
-    flagged = [line.strip() for line in result.output.splitlines() if "! NEW range: " in line]
-    assert flagged and "runware/image-to-video" in flagged[0], result.output
+    new_range = next(line for line in result.output.splitlines() if "! NEW range:" in line)
+    assert "runware/image-to-video: 3..10" in new_range
     assert "new drift not in" in result.output and "duration: range of runware" in result.output
 
 

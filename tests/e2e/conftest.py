@@ -25,6 +25,7 @@ from kling_gateways._runtime.retry import RetryPolicy
 
 ENDPOINT = "image-to-video"
 API_KEY = "sk-live-DO-NOT-LEAK-4f9a2c"
+API_SECRET = "secret-key-DO-NOT-LEAK-77d1e0"  # signs tokens where the manifest has auth.token
 FAST = RetryPolicy(max_retries=4, initial_delay=0.001, max_delay=0.01)
 
 
@@ -49,6 +50,8 @@ UNCANCELLABLE = [p for p in POLLED if "cancel" not in lifecycle(p)]
 IDEMPOTENT = [p for p in PROVIDERS if "idempotency" in lifecycle(p)]
 NOT_IDEMPOTENT = [p for p in PROVIDERS if "idempotency" not in lifecycle(p)]
 CALLBACKS = [p for p in PROVIDERS if "callback" in lifecycle(p)]
+SIGNED_TOKENS = [p for p in PROVIDERS if "token" in canonical.MANIFESTS[p]["auth"]]
+HELD = [p for p in PROVIDERS if "submit_wait" in lifecycle(p)]
 ONE_PER_KIND = sorted({lifecycle(p)["kind"]: p for p in reversed(POLLED)}.values())
 
 
@@ -63,6 +66,7 @@ def request_for(provider: str, index: int = 0) -> Any:
 def client_options(url: str, **overrides: Any) -> dict[str, Any]:
     options: dict[str, Any] = {
         "api_key": API_KEY,
+        "api_secret": API_SECRET,
         "base_url": url,
         "retry": FAST,
         "poll_interval": 0.005,
@@ -90,6 +94,7 @@ def fake() -> Iterator[Callable[..., FakeGateway]]:
     started: list[FakeGateway] = []
 
     def start(provider: str, **options: Any) -> FakeGateway:
+        options.setdefault("api_secret", API_SECRET)
         gateway = FakeGateway(provider, **options).start()
         started.append(gateway)
         return gateway

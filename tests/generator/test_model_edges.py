@@ -97,3 +97,31 @@ def test_integral_floats_are_integers(value: Any) -> None:
 
 def test_an_integral_float_reads_as_the_int() -> None:
     assert _model(NUMBERS).model_validate({"duration": 5.0, "scale": 2.0}).duration == 5
+
+
+COG_ENUM = {
+    "title": "Request",
+    "type": "object",
+    "properties": {
+        "mode": {"allOf": [{"$ref": "#/$defs/mode"}], "default": "pro", "x-order": 4},
+        "ratio": {"$ref": "#/$defs/ratio", "default": "16:9"},
+    },
+    "$defs": {
+        "mode": {"title": "mode", "type": "string", "enum": ["standard", "pro"]},
+        "ratio": {"title": "ratio", "type": "string", "enum": ["16:9", "1:1"]},
+    },
+}
+
+
+@pytest.mark.parametrize("value", [{}, {"mode": "standard"}, {"mode": "std"}, {"ratio": "4:3"}])
+def test_defaulted_enum_refs_agree(value: Any) -> None:
+    """Cog writes enum inputs as `allOf: [{$ref}]` with a default: the model field is the
+    enum's literal type with that default (no wrapper class a plain default mistypes)."""
+    _agree(COG_ENUM, value)
+
+
+def test_defaulted_enum_refs_are_inlined_in_the_model_schema_only() -> None:
+    normalized = normalize_schema(SourceFile(path="t.json", data=COG_ENUM, sha256=""))
+    assert normalized.model["properties"]["mode"]["enum"] == ["standard", "pro"]
+    assert "allOf" in normalized.validator["properties"]["mode"]
+    assert _model(COG_ENUM)().mode == "pro"

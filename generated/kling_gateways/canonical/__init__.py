@@ -44,6 +44,10 @@ RESULT_MODELS: dict[str, type[BaseModel]] = {
 }
 # "provider/endpoint" -> (provider module, endpoint module) in kling_gateways
 TARGETS: dict[str, tuple[str, str]] = {
+    "kling/image-to-video": ("kling", "image_to_video"),
+    "kling/text-to-video": ("kling", "text_to_video"),
+    "replicate/image-to-video": ("replicate", "image_to_video"),
+    "replicate/text-to-video": ("replicate", "text_to_video"),
     "runcomfy/image-to-video": ("runcomfy", "image_to_video"),
     "runflow/image-to-video": ("runflow", "image_to_video"),
     "runflow/text-to-video": ("runflow", "text_to_video"),
