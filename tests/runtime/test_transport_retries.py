@@ -406,10 +406,16 @@ def test_backoff_doubles_from_the_initial_delay_up_to_the_cap() -> None:
 
 
 def _client_class(*, use_async: bool) -> tuple[type[Any], str]:
-    key = ENDPOINTS[0]
-    provider, endpoint = key.split("/")
-    module = importlib.import_module(f"kling_gateways.{provider.replace('-', '_')}")
-    return (module.AsyncClient if use_async else module.Client), endpoint
+    """The first endpoint in the catalog whose client needs nothing but an API key."""
+    for key in ENDPOINTS:
+        provider, endpoint = key.split("/")
+        module = importlib.import_module(f"kling_gateways.{provider.replace('-', '_')}")
+        try:
+            module.Client(KEY, base_url="http://127.0.0.1:9").close()
+        except errors.ConfigurationError:
+            continue  # e.g. a signed token that needs a second secret
+        return (module.AsyncClient if use_async else module.Client), endpoint
+    raise AssertionError("no endpoint in the catalog takes a plain API key")
 
 
 @BOTH

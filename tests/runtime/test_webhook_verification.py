@@ -124,7 +124,7 @@ def test_unknown_schemes_are_refused_when_signing_and_verifying() -> None:
         webhooks.sign(SECRET, BODY, scheme="md5")
     with pytest.raises(WebhookVerificationError, match="unknown signature scheme"):
         webhooks.verify(SECRET, BODY, _hex(BODY), scheme="md5")
-    assert {webhooks.PLAIN, STAMPED} == webhooks.SCHEMES
+    assert {webhooks.PLAIN, STAMPED} <= webhooks.SCHEMES and "md5" not in webhooks.SCHEMES
 
 
 def test_header_lookup_ignores_case() -> None:
