@@ -36,14 +36,16 @@ def test_timestamps_within_the_window_inclusive_are_accepted(offset: int) -> Non
 
 @pytest.mark.parametrize("offset", [301, -301, 300.5, -300.5, 86_400])
 def test_timestamps_outside_the_window_are_replays(offset: float) -> None:
-    with pytest.raises(WebhookVerificationError, match=r"outside 300 s"):
+    with pytest.raises(
+        WebhookVerificationError, match=rf"timestamp is {int(offset)} s from now, outside 300 s$"
+    ):
         _stamped(T + offset, GOOD)
 
 
 def test_a_custom_tolerance_is_honoured_at_its_boundary() -> None:
     _stamped(T, GOOD, tolerance=0)
     _stamped(T + 10, GOOD, tolerance=10)
-    with pytest.raises(WebhookVerificationError, match=r"-?1 s from now, outside 0 s"):
+    with pytest.raises(WebhookVerificationError, match=r"timestamp is 1 s from now, outside 0 s$"):
         _stamped(T + 1, GOOD, tolerance=0)
     assert webhooks.DEFAULT_TOLERANCE == 300
 
