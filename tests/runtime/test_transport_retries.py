@@ -575,3 +575,33 @@ def test_client_options_reach_the_transport(server: Any) -> None:
     other = {**manifest, "id": "other", "base_url": "https://other.test"}
     with client_class(KEY, manifest=other) as client:
         assert client.provider == "other" and client.base_url == "https://other.test"
+
+
+def test_a_call_ends_at_its_deadline_and_a_body_at_its_size_cap(server: Any) -> None:
+    import time
+
+    from kling_gateways._runtime import http
+
+    assert http.DEFAULT_MAX_RESPONSE_BYTES == 16 * 1024 * 1024  # docs/clients.md
+    assert _config("http://x.test", NO_RETRIES, timeout=3.0).total == 30.0
+    assert _config("http://x.test", NO_RETRIES, deadline=2.0).total == 2.0
+    url, script = server
+    gate = threading.Event()
+    script.answers = [_json(200, {})]
+    original = script.answer
+
+    def slow() -> tuple[int, dict[str, str], bytes]:
+        gate.wait(2.0)
+        return original()
+
+    script.answer = slow  # type: ignore[method-assign]
+    start = time.monotonic()
+    with pytest.raises(errors.TimeoutError):
+        SyncTransport(_config(url, _policy(3), timeout=5.0, deadline=0.3)).send(POLL)
+    assert time.monotonic() - start < 1.5
+    gate.set()
+    script.answer = original  # type: ignore[method-assign]
+    script.answers = [(200, {}, b'"' + b"x" * 3000 + b'"')]
+    with pytest.raises(errors.ResponseTooLargeError):
+        SyncTransport(_config(url, NO_RETRIES, max_response_bytes=1024)).send(POLL)
+    assert SyncTransport(_config(url, NO_RETRIES, max_response_bytes=3002)).send(POLL).data
