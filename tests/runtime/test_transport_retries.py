@@ -43,8 +43,12 @@ class Script:
     answers: list[tuple[int, dict[str, str], bytes]] = field(default_factory=list)
     received: list[tuple[str, str, bytes]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    delay: float = 0.0  # seconds each answer waits, unless `release` is set
+    release: threading.Event = field(default_factory=threading.Event)
 
     def answer(self) -> tuple[int, dict[str, str], bytes]:
+        if self.delay:
+            self.release.wait(self.delay)
         index = min(len(self.received), len(self.answers)) - 1
         return self.answers[index]
 
@@ -340,15 +344,7 @@ def test_a_connection_never_opened_is_retried_then_a_connection_error(
 @BOTH
 def test_a_timeout_is_retried_for_polls_only(server: Any, use_async: bool) -> None:
     url, script = server
-    gate = threading.Event()
-    script.answers = [_json(200, {})]
-    original = script.answer
-
-    def slow() -> tuple[int, dict[str, str], bytes]:
-        gate.wait(0.5)
-        return original()
-
-    script.answer = slow  # type: ignore[method-assign]
+    script.answers, script.delay = [_json(200, {})], 0.5
     for call, attempts in ((POLL, 2), (SUBMIT, 1)):
         script.received.clear()
         policy = _policy(1)
@@ -359,7 +355,7 @@ def test_a_timeout_is_retried_for_polls_only(server: Any, use_async: bool) -> No
             else:
                 SyncTransport(config).send(call)
         assert len(script.received) == attempts
-    gate.set()
+    script.release.set()
 
 
 def test_pointers_follow_rfc_6901() -> None:
@@ -586,21 +582,12 @@ def test_a_call_ends_at_its_deadline_and_a_body_at_its_size_cap(server: Any) -> 
     assert _config("http://x.test", NO_RETRIES, timeout=3.0).total == 30.0
     assert _config("http://x.test", NO_RETRIES, deadline=2.0).total == 2.0
     url, script = server
-    gate = threading.Event()
-    script.answers = [_json(200, {})]
-    original = script.answer
-
-    def slow() -> tuple[int, dict[str, str], bytes]:
-        gate.wait(2.0)
-        return original()
-
-    script.answer = slow  # type: ignore[method-assign]
+    script.answers, script.delay = [_json(200, {})], 2.0
     start = time.monotonic()
     with pytest.raises(errors.TimeoutError):
         SyncTransport(_config(url, _policy(3), timeout=5.0, deadline=0.3)).send(POLL)
     assert time.monotonic() - start < 1.5
-    gate.set()
-    script.answer = original  # type: ignore[method-assign]
+    script.release.set()
     script.answers = [(200, {}, b'"' + b"x" * 3000 + b'"')]
     with pytest.raises(errors.ResponseTooLargeError):
         SyncTransport(_config(url, NO_RETRIES, max_response_bytes=1024)).send(POLL)
