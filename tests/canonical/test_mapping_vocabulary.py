@@ -77,7 +77,9 @@ def test_inline_file_as_base64_strips_or_reads(runtime: ModuleType, tmp_path: Pa
         (f"data:image/png;base64,{encoded}", encoded),
         ("https://x.test/a.png", "https://x.test/a.png"),
     ):
-        payload, _ = runtime.translate_request({"start_image": value}, mapping=mapping)
+        payload, _ = runtime.translate_request(
+            {"start_image": value}, mapping=mapping, local_files=True, file_inputs="base64"
+        )
         assert payload["image"] == sent
     with pytest.raises(runtime.TranslationError, match="base64 data URI"):
         runtime.translate_request({"start_image": "data:text/plain,hello"}, mapping=mapping)

@@ -85,7 +85,9 @@ def _resource(strict: bool) -> tuple[Any, Any, str, str]:
     target, payload, typo, field = misspelled()
     provider, endpoint = target.split("/")
     module = importlib.import_module(f"kling_gateways.{provider.replace('-', '_')}")
-    client = module.Client(api_key="test-key", base_url="http://127.0.0.1:9", strict=strict)
+    client = module.Client(
+        api_key="test-key", api_secret="test-secret", base_url="http://127.0.0.1:9", strict=strict
+    )
     return getattr(client, endpoint.replace("-", "_")), payload, typo, field
 
 
