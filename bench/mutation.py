@@ -460,8 +460,13 @@ def _summary(run: Run, equivalents: list[dict[str, str]]) -> dict[str, Any]:
 
 
 def _reclassify(summary: dict[str, Any], equivalents: list[dict[str, str]]) -> None:
+    """Sort the target's survivors again by the current equivalents list (and reasons)."""
     kept = []
-    for row in summary["survived"]:
+    rows = summary["survived"] + [
+        {k: v for k, v in row.items() if k != "why"} for row in summary["equivalent"]
+    ]
+    summary["equivalent"] = []
+    for row in rows:
         reason = _equivalent(row["where"].rsplit(":", 1)[0], row, equivalents)
         if reason is None:
             kept.append(row)
