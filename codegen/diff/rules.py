@@ -40,6 +40,8 @@ _STEMS: dict[str, tuple[str, str, str]] = {
     "property-multiple-of-set": (B, I, "multipleOf was set"),
     "property-multiple-of-changed": (B, B, "multipleOf changed"),
     "property-multiple-of-removed": (I, B, "multipleOf was removed"),
+    "property-multiple-of-narrowed": (B, I, "multipleOf became a multiple of the old one (2 -> 4)"),
+    "property-multiple-of-widened": (I, B, "multipleOf became a divisor of the old one (4 -> 2)"),
     "property-unique-items-set": (B, I, "uniqueItems became true"),
     "property-unique-items-removed": (I, B, "uniqueItems is no longer true"),
     "property-pattern-added": (B, I, "a pattern was set"),

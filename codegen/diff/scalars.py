@@ -27,16 +27,17 @@ _LENGTHS = {
     "maxContains": "max-contains",
 }
 _UNIVERSAL_PATTERNS = {"", ".*", "^.*$", "^.*", ".*$", "(.*)", "^(.*)$", "[\\s\\S]*", "^[\\s\\S]*$"}
+# (narrower, wider): every value of the first format is a value of the second. Not
+# ("date", "date-time"): "2026-01-01" is no RFC 3339 date-time, so that is a change.
 _WIDER_FORMAT = {
     ("int32", "int64"),
     ("float", "double"),
     ("int32", "double"),
-    ("date", "date-time"),
 }
 
 
 def _types(schema: Schema) -> frozenset[str]:
-    declared = declared_types(schema, null_default=True)
+    declared = declared_types(schema)
     return ALL_TYPES if declared is None else declared
 
 
@@ -198,8 +199,12 @@ def _diff_misc(old: Schema, new: Schema) -> list[Raw]:
         message = f"multipleOf {before} -> {after}"
         if before is None:
             found.append(("property-multiple-of-set", (), message, ""))
-        elif after is None or before % after == 0:
+        elif after is None:
             found.append(("property-multiple-of-removed", (), message, ""))
+        elif before % after == 0:  # 4 -> 2: every multiple of 4 still passes
+            found.append(("property-multiple-of-widened", (), message, ""))
+        elif after % before == 0:  # 2 -> 4: 2 and 6 no longer pass
+            found.append(("property-multiple-of-narrowed", (), message, ""))
         else:
             found.append(("property-multiple-of-changed", (), message, ""))
     unique_before, unique_after = old.get("uniqueItems") is True, new.get("uniqueItems") is True

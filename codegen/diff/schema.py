@@ -189,7 +189,7 @@ def _kinds_in_play(engine: Engine, old: Schema, new: Schema) -> set[str]:
     from codegen.diff.values import declared_types
 
     source = old if engine.direction == "request" else new
-    types = declared_types(source, null_default=True)
+    types = declared_types(source)
     if types is None:
         return {"", "number", "string", "array", "object"}
     return {"", *("number" if t == "integer" else t for t in types)}

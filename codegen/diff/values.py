@@ -47,7 +47,7 @@ def covered(type_name: str, types: frozenset[str] | set[str]) -> bool:
     return type_name in types or (type_name == "integer" and "number" in types)
 
 
-def declared_types(schema: Schema, *, null_default: bool) -> frozenset[str] | None:
+def declared_types(schema: Schema) -> frozenset[str] | None:
     """The types a schema declares (None: no `type`), with OpenAPI 3.0 `nullable` folded in."""
     raw = schema.get("type")
     if raw is None:
@@ -55,7 +55,6 @@ def declared_types(schema: Schema, *, null_default: bool) -> frozenset[str] | No
     types = {raw} if isinstance(raw, str) else {t for t in raw if isinstance(t, str)}
     if schema.get("nullable") is True:
         types.add("null")
-    del null_default
     return frozenset(types)
 
 
@@ -85,7 +84,7 @@ def json_equal(a: Any, b: Any) -> bool:
 
 def accepts_all_of_type(schema: Schema, type_name: str) -> bool:
     """Does the schema accept every value of one JSON type, unconstrained?"""
-    types = declared_types(schema, null_default=True)
+    types = declared_types(schema)
     if types is not None and not covered(type_name, types):
         return False
     if any(k in schema for k in _COMBINATORS):
@@ -126,7 +125,7 @@ def _check_values(node: Schema, value: Any, resolve: Resolve, depth: int) -> boo
 
 
 def _check_type(node: Schema, value: Any, resolve: Resolve, depth: int) -> bool:
-    types = declared_types(node, null_default=True)
+    types = declared_types(node)
     return types is None or covered(json_type(value), types)
 
 

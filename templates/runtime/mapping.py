@@ -337,8 +337,15 @@ def _put(out: dict[str, Any], path: str, value: Any, ctx: _Context) -> None:
     node = out
     for key in parents:
         node = node.setdefault(key, {})
+        if not isinstance(node, dict):
+            raise MappingError(f"{ctx.field}: {path} cannot be set: {key} is not an object")
     if last.endswith("[]"):
-        node.setdefault(last[:-2], []).append(value)
+        items = node.setdefault(last[:-2], [])
+        if not isinstance(items, list):
+            raise MappingError(
+                f"{ctx.field}: {path} cannot be appended to: {last[:-2]} is not a list"
+            )
+        items.append(value)
     elif last in node:
         raise MappingError(f"{ctx.field}: {path} is already set")
     else:
@@ -374,6 +381,8 @@ def translate_request(
     A local path is read (as a data URI) only with `local_files=True`, and never for a
     provider whose `file_inputs` is `url`.
     """
+    if not isinstance(request, Mapping):
+        raise TranslationError("(request)", f"expected an object, got {request!r}")
     resolved = resolve(mapping, version=version)
     spec: Mapping[str, Any] = resolved["request"]
     values = {**spec.get("defaults", {}), **{k: v for k, v in request.items() if v is not None}}
