@@ -220,7 +220,9 @@ def _published(
     if len(found) > 1:
         loader.add((loader.rel(folder), "", "more than one OpenAPI document: keep one"))
     document = loader.read(found[0]) if found else None
-    if not found and provenance is not None and "operations" in provenance.data:
+    data = provenance.data if provenance is not None else None
+    selection = data.get("operations") if isinstance(data, dict) else None  # else: meta check
+    if not found and selection is not None:
         message = "names schemas of an OpenAPI document, and this folder has none"
         loader.add((provenance.path, "/operations", message))
     if document is None:
@@ -228,7 +230,6 @@ def _published(
     if not openapi.is_openapi(document.data):
         loader.add((document.path, "", "not an OpenAPI document (no `openapi` key)"))
         return {}
-    selection = provenance.data.get("operations") if provenance is not None else None
     try:
         extracted = openapi.extract(document, selection if isinstance(selection, dict) else None)
     except SchemaError as exc:

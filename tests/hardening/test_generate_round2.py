@@ -293,3 +293,11 @@ def test_scratch_folders_of_a_killed_zombie_run_are_cleaned(tmp_path: Path) -> N
         for folder in leftovers:
             shutil.rmtree(folder, ignore_errors=True)
         zombie.wait()
+
+
+@pytest.mark.parametrize("text", ["5\n", "true\n", "[1]\n", "just text\n"])
+def test_a_provenance_that_is_not_a_mapping_is_refused(tmp_path: Path, text: str) -> None:
+    """Found by the hostile-catalog fuzz run after the merges (exit 3: `"operations" in 5`)."""
+    schemas = _valid(tmp_path)
+    (schemas / VERSION_DIR / "provenance.yaml").write_text(text, "utf-8")
+    _refused(tmp_path, schemas, tmp_path / "out", needle="provenance.yaml#")
