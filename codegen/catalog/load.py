@@ -222,7 +222,7 @@ def _published(
     document = loader.read(found[0]) if found else None
     data = provenance.data if provenance is not None else None
     selection = data.get("operations") if isinstance(data, dict) else None  # else: meta check
-    if not found and selection is not None:
+    if not found and selection is not None and provenance is not None:
         message = "names schemas of an OpenAPI document, and this folder has none"
         loader.add((provenance.path, "/operations", message))
     if document is None:
