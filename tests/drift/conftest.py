@@ -84,3 +84,8 @@ def find(
         and i["kind"] == kind
         and (endpoint is None or i["endpoint"] == endpoint)
     ]
+
+
+def current_request(key: str) -> str:
+    """The request file of the endpoint's current version, as the catalog says today."""
+    return load_catalog(SCHEMAS).endpoint(key).current_version().schemas["request"].path

@@ -20,18 +20,13 @@ from codegen.drift.cli import drift
 from codegen.drift.values import recorded
 from codegen.errors import InputError
 
-from .conftest import SCHEMAS, edit_json
+from .conftest import SCHEMAS, current_request, edit_json
 
 BASELINE = SCHEMAS / bl.BASELINE_NAME
 
 
-def _current_request(key: str) -> str:
-    """The request file of the endpoint's current version, as the catalog says today."""
-    return load_catalog(SCHEMAS).endpoint(key).current_version().schemas["request"].path
-
-
-RUNWARE_I2V = _current_request("runware/image-to-video")
-RUNFLOW_I2V = _current_request("runflow/image-to-video")
+RUNWARE_I2V = current_request("runware/image-to-video")
+RUNFLOW_I2V = current_request("runflow/image-to-video")
 
 
 def check(schemas: Path) -> list[str]:

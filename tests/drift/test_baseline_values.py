@@ -15,23 +15,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from codegen.catalog import load_catalog
 from codegen.drift import baseline as bl
 from codegen.drift.cli import drift
 
-from .conftest import edit_json
-
-SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
-
-
-def _current_request(key: str) -> str:
-    """The request file of the endpoint's current version, as the catalog says today."""
-    return load_catalog(SCHEMAS).endpoint(key).current_version().schemas["request"].path
-
+from .conftest import current_request, edit_json
 
 RUNCOMFY = "runcomfy/image-to-video"
-RUNCOMFY_REQUEST = _current_request(RUNCOMFY)
-RUNFLOW_REQUEST = _current_request("runflow/image-to-video")
+RUNCOMFY_REQUEST = current_request(RUNCOMFY)
+RUNFLOW_REQUEST = current_request("runflow/image-to-video")
 
 
 def run(*args: str) -> Any:
