@@ -6,31 +6,18 @@ that ships in the generated package), so the page says exactly what the translat
 
 from __future__ import annotations
 
-import functools
-import importlib.util
-import sys
 from types import ModuleType
 from typing import Any
 
 from codegen.catalog import Catalog, Endpoint
-from codegen.render.env import TEMPLATES, render
+from codegen.render.env import render
 
 
 def mapping_runtime() -> ModuleType:
-    """templates/runtime/mapping.py, loaded by path (it is stdlib-only by design)."""
+    """templates/runtime/mapping.py, as the generator's own copy of the runtime loads it."""
+    from codegen.runtime import runtime_module
+
     return runtime_module("mapping")
-
-
-@functools.cache
-def runtime_module(name: str) -> ModuleType:
-    """templates/runtime/<name>.py, loaded by path (for the stdlib-only modules)."""
-    path = TEMPLATES / "runtime" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"kling_codegen_{name}_runtime", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def page(catalog: Catalog) -> str:
