@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codegen.cache import NO_CACHE, Cache, tree_key
+from codegen.importcheck import ImportChecker
 from codegen.render.parallel import ModelWorkers
 
 if TYPE_CHECKING:
     from codegen.catalog import Catalog, SourceFile
-    from codegen.render.output import Context
+    from codegen.render.output import Context, Output
 
 OWNED_LIST = ".kling-codegen-files"
 
@@ -35,15 +36,18 @@ def generate(schemas: Path, *, cache: Cache = NO_CACHE) -> dict[str, str]:
 
 
 def _generate(schemas: Path, cache: Cache) -> dict[str, str]:
-    # Fork first: the workers import the model library while this process imports the
-    # rest of the generator and loads, normalizes and plans the catalog.
+    # Fork first: the import checker warms the generated code's libraries and the workers
+    # import the model library while this process loads, normalizes and plans the catalog.
+    checker = ImportChecker.start()
     workers = ModelWorkers.start(schemas)
     try:
         from codegen.catalog import load_catalog
         from codegen.plan import plan
+        from codegen.render.env import cache_templates
         from codegen.render.output import Context, with_header
         from codegen.render.parallel import render_pending
 
+        cache_templates(cache.root / "templates" if cache.root is not None else None)
         catalog = load_catalog(schemas)
         ctx = Context(catalog, cache=cache)
         normalize_all(ctx)
@@ -52,18 +56,28 @@ def _generate(schemas: Path, cache: Cache) -> dict[str, str]:
         files = {o.path: with_header(o) for o in outputs if not o.needs_models}
         models_done()
         files.update({o.path: with_header(o) for o in outputs if o.needs_models})
+        files = _checked(files, ctx, outputs, checker)
     finally:
         if workers is not None:
             workers.stop()
-    from codegen.render.format import format_python
-
-    files = format_python(files, cache=cache)
-    from codegen.verify import check_package
-
-    root = ctx.catalog.root.as_posix()
-    check_package(files, {o.path: [f"{root}/{s.path}" for s in o.sources] for o in outputs})
+        if checker is not None:
+            checker.stop()
     files[OWNED_LIST] = owned_list(files)
     return dict(sorted(files.items()))
+
+
+def _checked(
+    files: dict[str, str], ctx: Context, outputs: list[Output], checker: ImportChecker | None
+) -> dict[str, str]:
+    """The files formatted, once they compile and import (SchemaError if they do not)."""
+    from codegen.render.format import format_python
+    from codegen.verify import check_package
+
+    files = format_python(files, cache=ctx.cache)
+    root = ctx.catalog.root.as_posix()
+    sources = {o.path: [f"{root}/{s.path}" for s in o.sources] for o in outputs}
+    check_package(files, sources, cache=ctx.cache, checker=checker)
+    return files
 
 
 def normalize_all(ctx: Context) -> None:

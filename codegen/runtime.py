@@ -13,7 +13,7 @@ import importlib.util
 import sys
 from types import ModuleType
 
-from codegen.render.env import TEMPLATES
+from codegen.cache import TEMPLATES
 
 PACKAGE = "codegen_templates_runtime"
 

@@ -3,54 +3,49 @@
 A catalog can be valid JSON Schema and still give code that fails on import (a `pattern`
 Python's `re` rejects, a bound pydantic cannot hold). Such a run must fail with exit 2 and
 leave the output folder alone, so the check runs on the rendered files before `write`: a
-compile in this process (never executing anything), then an import of every module in a
-fresh, isolated interpreter working in a scratch folder.
+compile in this process (never executing anything), then an import of the modules in a
+child process working in a scratch folder (importcheck.py).
+
+With a cache, a module that passed once is not checked again while nothing it can reach on
+import changed: its key is its own text plus the text of every generated module it imports,
+directly or not (its parent packages included), plus the Python and library versions.
+Editing one schema re-checks the modules that reach it, not the whole package.
 """
 
 from __future__ import annotations
 
-import importlib
+import ast
 import json
-import os
-import select
-import signal
-import subprocess
 import sys
-import threading
-import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from codegen import scratch
+from codegen.cache import NO_CACHE, Cache, digest, installed_version
 from codegen.errors import SchemaError
+from codegen.importcheck import Failures, ImportChecker, run_fresh
 
-IMPORT_TIMEOUT = 300.0
-_IMPORT_ALL = r"""
-import importlib, json, sys
-root, names = sys.argv[1], json.loads(sys.stdin.read())
-sys.path.insert(0, root)
-failed = []
-for name in names:
-    try:
-        module = importlib.import_module(name)
-        if not str(getattr(module, "__file__", "")).startswith(root):
-            raise ImportError(f"imported {module.__file__} instead of the generated module")
-    except BaseException as exc:  # noqa: BLE001 - every failure is reported, none escapes
-        failed.append([name, f"{type(exc).__name__}: {exc}"[:400]])
-print(json.dumps(failed))
-"""
+RUNTIME_LIBRARIES = ("pydantic", "pydantic-core", "httpx", "jsonschema-rs")
 
 
-def check_package(files: Mapping[str, str], sources: Mapping[str, list[str]]) -> None:
+def check_package(
+    files: Mapping[str, str],
+    sources: Mapping[str, list[str]],
+    *,
+    cache: Cache = NO_CACHE,
+    checker: ImportChecker | None = None,
+) -> None:
     """SchemaError (one problem per failing file, at its first source) unless all is well."""
+    python = {rel: text for rel, text in files.items() if rel.endswith(".py")}
+    keys = module_keys(python, cache) if cache.root is not None else {}
+    todo = [rel for rel in python if rel not in keys or cache.get("verified", keys[rel]) is None]
     problems = [
         (_blame(rel, sources), "", f"generated {rel} does not compile: {error}")
-        for rel, error in _compile_errors(files)
+        for rel, error in _compile_errors({rel: python[rel] for rel in todo})
     ]
     if not problems:
         first: dict[str, tuple[str, str]] = {}  # an error once, at the deepest module
-        for rel, name, error in _import_errors(files):
+        for rel, name, error in _import_errors(files, todo, checker):
             if error not in first or name.count(".") > first[error][1].count("."):
                 first[error] = (rel, name)
         problems = [
@@ -59,6 +54,86 @@ def check_package(files: Mapping[str, str], sources: Mapping[str, list[str]]) ->
         ]
     if problems:
         raise SchemaError(problems)
+    for rel in todo:
+        if rel in keys:
+            cache.put("verified", keys[rel], "ok")
+
+
+def module_keys(python: Mapping[str, str], cache: Cache) -> dict[str, str]:
+    """{path: key} for every module whose imports could be read (see the module docstring)."""
+    names = {_module(rel): rel for rel in python}
+    own = {name: digest(name, _code(python[rel])) for name, rel in names.items()}
+    graph: dict[str, set[str]] = {}
+    for name, rel in names.items():
+        imported = _imports(name, rel, python[rel], own[name], cache)
+        if imported is not None:
+            graph[name] = {m for m in imported | _parents(name) if m in names}
+    setting = digest(sys.version, *(f"{n}=={installed_version(n)}" for n in RUNTIME_LIBRARIES))
+    keys = {}
+    for name, rel in names.items():
+        reached = _reached(name, graph)
+        if reached is not None:
+            keys[rel] = digest(setting, *sorted(own[m] for m in reached))
+    return keys
+
+
+def _code(text: str) -> str:
+    """`text` without its leading comment block past the first two lines (the provenance
+    header: source paths and hashes, which change with every input but never what the
+    module does; lines 1-2 stay, where Python looks for an encoding declaration)."""
+    lines = text.splitlines(keepends=True)
+    body = 2
+    while body < len(lines) and lines[body].lstrip().startswith("#"):
+        body += 1
+    return "".join(lines[:2] + lines[body:])
+
+
+def _reached(start: str, graph: Mapping[str, set[str]]) -> set[str] | None:
+    """Every module importing `start` imports; None if one of them could not be read."""
+    seen, todo = {start}, [start]
+    while todo:
+        name = todo.pop()
+        if name not in graph:
+            return None
+        for other in graph[name] - seen:
+            seen.add(other)
+            todo.append(other)
+    return seen
+
+
+def _parents(name: str) -> set[str]:
+    parts = name.split(".")
+    return {".".join(parts[:i]) for i in range(1, len(parts))}
+
+
+def _imports(name: str, rel: str, text: str, key: str, cache: Cache) -> set[str] | None:
+    """The absolute names `text` imports anywhere (cached per module name and text)."""
+    stored = cache.get("imports", key)
+    if stored is not None:
+        return set(json.loads(stored))
+    try:
+        tree = ast.parse(text, rel)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    package = name if rel.endswith("__init__.py") else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(package, node.module, node.level)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    cache.put("imports", key, json.dumps(sorted(found)))
+    return found
+
+
+def _absolute(package: str, module: str | None, level: int) -> str:
+    if level == 0:
+        return module or ""
+    parts = package.split(".")
+    base = ".".join(parts[: len(parts) - (level - 1)]) if level > 1 else package
+    return f"{base}.{module}" if module else base
 
 
 def _blame(rel: str, sources: Mapping[str, list[str]]) -> str:
@@ -83,8 +158,10 @@ def _module(rel: str) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _import_errors(files: Mapping[str, str]) -> list[tuple[str, str, str]]:
-    modules = {_module(rel): rel for rel in sorted(files) if rel.endswith(".py")}
+def _import_errors(
+    files: Mapping[str, str], todo: list[str], checker: ImportChecker | None
+) -> list[tuple[str, str, str]]:
+    modules = {_module(rel): rel for rel in sorted(todo)}
     if not modules:
         return []
     with scratch.folder("import") as tmp:
@@ -93,98 +170,13 @@ def _import_errors(files: Mapping[str, str]) -> list[tuple[str, str, str]]:
             if rel.endswith(".py") or rel.endswith("py.typed"):
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)
                 (root / rel).write_text(text, encoding="utf-8")
-        failed = _run(root, list(modules))
+        failed = _run(root, list(modules), checker)
     return [(modules.get(name, name), name, error) for name, error in failed]
 
 
-def _run(root: Path, names: list[str]) -> list[tuple[str, str]]:
-    """Import `names` from `root` in a child: forked from this (warm) process when it has no
-    other thread, else a fresh isolated interpreter. Either way the child's effects end with
-    it, and it never outlives IMPORT_TIMEOUT."""
-    if hasattr(os, "fork") and threading.active_count() == 1:
-        return _run_forked(root, names)
-    return _run_fresh(root, names)
-
-
-def _run_forked(root: Path, names: list[str]) -> list[tuple[str, str]]:
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(read_end)
-        _import_in_child(root, names, write_end)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        output = _read_until(pipe, time.monotonic() + IMPORT_TIMEOUT)
-    if output is None:
-        os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    if output is None:
-        return [(names[0], f"importing took longer than {IMPORT_TIMEOUT:g} s")]
-    return _parse(output.decode("utf-8", "replace"), names, "")
-
-
-def _read_until(pipe: Any, deadline: float) -> bytes | None:
-    chunks: list[bytes] = []
-    while True:
-        ready, _, _ = select.select([pipe], [], [], max(0.0, deadline - time.monotonic()))
-        if not ready:
-            return None
-        chunk = os.read(pipe.fileno(), 65536)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-
-
-def _import_in_child(root: Path, names: list[str], write_end: int) -> None:
-    code = 0
-    try:
-        null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)
-        os.chdir(root)
-        for name in [
-            n for n in sys.modules if n == "kling_gateways" or n.startswith("kling_gateways.")
-        ]:
-            del sys.modules[name]
-        sys.path.insert(0, str(root))
-        sys.dont_write_bytecode = True
-        importlib.invalidate_caches()
-        failed = []
-        for name in names:
-            try:
-                module = importlib.import_module(name)
-                if not str(getattr(module, "__file__", "")).startswith(str(root)):
-                    raise ImportError(f"imported {module.__file__} instead of the generated one")
-            except BaseException as exc:  # every failure is reported, none escapes
-                failed.append([name, f"{type(exc).__name__}: {exc}"[:400]])
-        os.write(write_end, json.dumps(failed).encode("utf-8"))
-    except BaseException:
-        code = 1
-    finally:
-        os._exit(code)
-
-
-def _run_fresh(root: Path, names: list[str]) -> list[tuple[str, str]]:
-    command = [sys.executable, "-I", "-B", "-c", _IMPORT_ALL, str(root)]
-    try:
-        done = subprocess.run(
-            command,
-            input=json.dumps(names),
-            capture_output=True,
-            text=True,
-            timeout=IMPORT_TIMEOUT,
-            cwd=root,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return [(names[0], f"importing took longer than {IMPORT_TIMEOUT:g} s")]
-    return _parse(done.stdout, names, f"exit {done.returncode}: {done.stderr}")
-
-
-def _parse(output: str, names: list[str], detail: str) -> list[tuple[str, str]]:
-    try:
-        failed = json.loads(output.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        last = (detail.strip().splitlines() or ["no output"])[-1]
-        return [(names[0], f"the import check crashed ({last[:300]})")]
-    return [(str(name), str(error)) for name, error in failed]
+def _run(root: Path, names: list[str], checker: ImportChecker | None) -> Failures:
+    """Import `names` from `root` in a child: the run's warm checker, else one forked now,
+    else a fresh isolated interpreter. Its effects end with it."""
+    checker = checker or ImportChecker.start()
+    failed = checker.check(root, names) if checker is not None else None
+    return run_fresh(root, names) if failed is None else failed

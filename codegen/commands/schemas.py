@@ -9,10 +9,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codegen.cache import Cache, code_stamp, digest, user_cache_dir
 from codegen.commands.locate import find_schemas, not_found
 from codegen.errors import UsageError
 
@@ -34,7 +36,21 @@ def schema_for(key: str, *, version: str | None, kind: str, schemas: Path | None
 
 
 def _from_catalog(root: Path, key: str, version: str | None, kind: str) -> FoundSchema:
-    """Only the target's manifest and version are read (and checked as the full load would)."""
+    """Only the target's manifest and version are read (and checked as the full load would);
+    the result is cached on those files' bytes, so a second run reads no YAML at all."""
+    cache = Cache(Path(os.environ.get("KLING_CODEGEN_CACHE") or user_cache_dir()))
+    entry = _target_key(root, key, version, kind)
+    stored = cache.get("validate", entry) if entry else None
+    if stored is not None:
+        data = json.loads(stored)
+        return FoundSchema(data["version"], data["schema"])
+    found = _load(root, key, version, kind)
+    if entry:
+        cache.put("validate", entry, json.dumps({"version": found.version, "schema": found.schema}))
+    return found
+
+
+def _load(root: Path, key: str, version: str | None, kind: str) -> FoundSchema:
     from codegen.catalog.target import load_target
     from codegen.normalize import normalize_schema
 
@@ -42,6 +58,24 @@ def _from_catalog(root: Path, key: str, version: str | None, kind: str) -> Found
     if kind not in chosen.schemas:
         raise _no_kind(key, chosen.version, kind, sorted(chosen.schemas))
     return FoundSchema(chosen.version, normalize_schema(chosen.schemas[kind]).validator)
+
+
+def _target_key(root: Path, key: str, version: str | None, kind: str) -> str | None:
+    """A digest of every file `load_target` may read for `key` (the manifest, and the files
+    of each version folder), plus the generator; None when the target is not plain folders."""
+    provider, _, endpoint = key.partition("/")
+    manifest, endpoint_dir = root / provider / "manifest.yaml", root / provider / endpoint
+    if not (provider and endpoint) or "/" in endpoint or not endpoint_dir.is_dir():
+        return None
+    try:
+        parts: list[str | bytes] = [code_stamp(), key, version or "", kind, manifest.read_bytes()]
+        for folder in sorted(endpoint_dir.iterdir()):
+            for file in sorted(folder.iterdir()) if folder.is_dir() else []:
+                if file.is_file():
+                    parts += [f"{folder.name}/{file.name}", file.read_bytes()]
+    except OSError:
+        return None
+    return digest(*parts)
 
 
 def _from_package(key: str, version: str | None, kind: str) -> FoundSchema:

@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+from codegen.cache import TEMPLATES
 
 
 def pyrepr(value: Any) -> str:
@@ -87,3 +87,20 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
 
 def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
+
+
+def cache_templates(folder: Path | None) -> None:
+    """Keep compiled templates in `folder` (the generator's cache; None: compile each run).
+
+    jinja2 keys each entry on the template's name and source and on the Python version, so
+    an edited template or another interpreter never loads a stale one.
+    """
+    env = environment()
+    if folder is None:
+        env.bytecode_cache = None
+        return
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return  # a cache that cannot be written is only a slower run
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))

@@ -6,10 +6,10 @@ import hashlib
 import json
 from typing import Any
 
-from codegen.cache import digest, generator_fingerprint
+from codegen.cache import TEMPLATES, digest, generator_fingerprint
 from codegen.catalog import Endpoint, Provider, SourceFile, Version
 from codegen.normalize.schema import unenforced_keywords
-from codegen.render.env import TEMPLATES, render
+from codegen.render.env import render
 from codegen.render.output import Context, Output, json_literal
 from codegen.render.parallel import ModelJob
 

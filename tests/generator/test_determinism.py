@@ -44,7 +44,14 @@ def test_cache_never_changes_the_output(tmp_path: Path) -> None:
     cold = generate(schemas, cache=cache)
     warm = generate(schemas, cache=cache)
     assert fresh == cold == warm
-    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["format", "models", "tree"]
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [
+        "format",
+        "imports",
+        "models",
+        "templates",
+        "tree",
+        "verified",
+    ]
 
 
 def test_a_changed_schema_misses_the_tree_cache(tmp_path: Path) -> None:
