@@ -69,12 +69,20 @@ class ImportChecker:
 
     def check(self, root: Path, names: list[str]) -> Failures | None:
         """Import `names` from `root`; the failures, or None if the child is gone."""
+        return self.answer(names) if self.send(root, names) else None
+
+    def send(self, root: Path, names: list[str]) -> bool:
+        """Ask the child to import `names` from `root`; False if it is gone."""
         message = json.dumps([str(root), names]).encode("utf-8")
         try:
             os.write(self._request, len(message).to_bytes(8, "big"))
             _write_all(self._request, message)
         except OSError:
-            return None
+            return False
+        return True
+
+    def answer(self, names: list[str]) -> Failures:
+        """The failures among `names` (sent before), once the child is done; then it ends."""
         output = _read_until(self._reply, time.monotonic() + IMPORT_TIMEOUT)
         self.stop()
         if output is None:

@@ -70,22 +70,12 @@ def validate(
 
 
 def _issues(schema: dict[str, Any], payload: Any) -> list[tuple[str, str]]:
-    """Every error, as the generated validators report them: formats asserted, the catalog's
-    own keywords and `x-rules` checked, cross-field rules in words."""
-    from codegen.errors import pointer
+    """Every error, exactly as the generated validators report them (the same runtime code:
+    formats asserted, the catalog's own keywords and `x-rules` checked, rules in words)."""
     from codegen.runtime import runtime_module
 
-    rules = runtime_module("rules")
-    validator = runtime_module("validation").compile_schema(schema)
-    errors = list(validator.iter_errors(payload))
-    found = [(pointer(e.instance_path), _message(rules, schema, e)) for e in errors]
-    found += rules.check(schema, payload)
-    return found if len(found) <= 1 else sorted(set(found))
-
-
-def _message(rules: Any, schema: Any, error: Any) -> str:
-    words = rules.explain(schema, list(error.schema_path), error.instance)
-    return str(words or error.message)
+    validator = runtime_module("validation").SchemaValidator(json.dumps(schema))
+    return [(issue.pointer, issue.message) for issue in validator.validate(payload)]
 
 
 def _unknown(schema: dict[str, Any], payload: Any, key: str) -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-__all__ = ["RULE_KEYWORDS", "check", "derive", "explain"]
+__all__ = ["RULE_KEYWORDS", "check", "derive", "explain", "reads_instance"]
 
 RULE_KEYWORDS = ("not", "oneOf", "anyOf", "then", "else", "dependentRequired")
 
@@ -81,6 +81,14 @@ def explain(root: Any, schema_path: Sequence[Any], instance: Any) -> str | None:
         condition = _condition(_at(root, path[: index - 1]))
         text = f"{condition}: {text}" if condition else text
     return text
+
+
+def reads_instance(schema_path: Sequence[Any]) -> bool:
+    """Whether `explain` for this path words its answer from the payload: `oneOf`, `anyOf`
+    and `dependentRequired` name what the payload has (from its member names only); `not`,
+    `then` and `else` are said from the schema alone."""
+    keyword = next((step for step in reversed(schema_path) if step in RULE_KEYWORDS), None)
+    return keyword in ("oneOf", "anyOf", "dependentRequired")
 
 
 def _is_rule_failure(path: Sequence[Any], index: int) -> bool:

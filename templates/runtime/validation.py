@@ -1,6 +1,6 @@
 """Validate raw payloads against a provider's JSON Schema, reporting every error.
 
-Backed by jsonschema-rs (compiled once per schema, on first use). Each problem is an
+Backed by jsonschema-rs (each schema compiled once, when its module loads). Each problem is an
 `Issue` with an RFC 6901 JSON pointer into the payload and a message. A failed cross-field
 rule (`not`, `oneOf`, `if`/`then`, `dependentRequired`) is said in words, and a schema's
 `x-rules` (what JSON Schema cannot state) are checked too: see `rules.py`.
@@ -19,7 +19,6 @@ this toolkit's own (`KEYWORDS`), checked here and so by the models' `SchemaCheck
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -36,10 +35,6 @@ class Issue(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.pointer or '/'}: {self.message}"
-
-
-def _pointer(parts: Any) -> str:
-    return "".join("/" + escape(p) for p in parts or ())
 
 
 class UniqueKeys:
@@ -75,71 +70,89 @@ def compile_schema(schema: Any) -> Any:
     return jsonschema_rs.validator_for(schema, validate_formats=True, keywords=KEYWORDS)
 
 
-class SchemaValidator:
-    """A JSON Schema, compiled lazily; `validate(payload)` returns every Issue, sorted.
+WORDS_KEPT = 1024
 
-    `is_valid` is the compiled validator's own method once compiled (no Python layer in
-    between). `validate` answers a valid payload with that verdict alone (jsonschema-rs'
-    `is_valid` stops early and builds no error objects); for an invalid one it collects the
-    errors once and sorts them only when there are several.
+
+def _pointer(steps: list[Any]) -> str:
+    """RFC 6901 pointer of a validator's instance path (steps are str keys or int indices)."""
+    if not steps:
+        return ""
+    return "/" + "/".join([escape(step) if type(step) is str else str(step) for step in steps])
+
+
+def _issue(pointer: str, message: str) -> Issue:
+    """Issue(pointer, message), built without the Python-level `__new__` of a NamedTuple
+    (this is on the path of every error)."""
+    return tuple.__new__(Issue, (pointer, message))
+
+
+class SchemaValidator:
+    """A JSON Schema, compiled once when its module loads.
+
+    `is_valid(payload)` is the verdict: the compiled validator's own method when the schema
+    has no `x-rules` (no Python layer in between); it stops at the first error and builds
+    no error objects. `validate(payload)` is every error, collected in one pass: failed
+    cross-field rules said in words (remembered per rule where the words do not depend on
+    the payload), sorted only when there are several.
     """
 
     is_valid: Callable[[Any], bool]
 
     def __init__(self, schema_json: str) -> None:
         self._schema_json = schema_json
-        self._compiled: Any = None
-        self._lock = threading.Lock()
-        self._root: dict[str, Any] | None = None
+        self._root: dict[str, Any] = json.loads(schema_json)
+        self._compiled = compile_schema(self._root)
         self._has_rules = '"x-rules"' in schema_json
-        self.is_valid = self._first_is_valid
-
-    def _schema_root(self) -> dict[str, Any]:
-        if self._root is None:
-            self._root = self.schema
-        return self._root
+        self._explains = any(f'"{word}"' in schema_json for word in rules.RULE_KEYWORDS)
+        self._words: dict[tuple[Any, ...], str | None] = {}  # schema path -> words
+        self._named: dict[tuple[Any, Any], str | None] = {}  # (path, member names) -> words
+        self.is_valid = self._with_rules if self._has_rules else self._compiled.is_valid
 
     @property
     def schema(self) -> dict[str, Any]:
+        """The schema (a fresh copy: changing it changes nothing here)."""
         schema: dict[str, Any] = json.loads(self._schema_json)
         return schema
 
     def unknown_fields(self, payload: Any) -> list[UnknownField]:
         """Keys of `payload` this schema does not define (typos), with the nearest names."""
-        return unknown_fields(self._schema_root(), payload)
-
-    def _validator(self) -> Any:
-        if self._compiled is None:
-            with self._lock:
-                if self._compiled is None:
-                    compiled = compile_schema(self.schema)
-                    self.is_valid = self._with_rules if self._has_rules else compiled.is_valid
-                    self._compiled = compiled
-        return self._compiled
-
-    def _first_is_valid(self, payload: Any) -> bool:
-        self._validator()
-        return bool(self.is_valid(payload))
+        return unknown_fields(self._root, payload)
 
     def _with_rules(self, payload: Any) -> bool:
         """The verdict for a schema with `x-rules`: the compiled check, then the rules."""
-        if not self._compiled.is_valid(payload):
-            return False
-        return not rules.check(self._schema_root(), payload)
+        return bool(self._compiled.is_valid(payload)) and not rules.check(self._root, payload)
 
     def validate(self, payload: Any) -> list[Issue]:
-        validator = self._compiled if self._compiled is not None else self._validator()
-        broken = rules.check(self._schema_root(), payload) if self._has_rules else []
-        if not broken and validator.is_valid(payload):  # the fastest answer for a valid one
-            return []
-        issues = [self._issue(e) for e in validator.iter_errors(payload)]
-        issues += [Issue(p, m) for p, m in broken]
-        return issues if len(issues) == 1 else sorted(set(issues))
+        errors = self._compiled.iter_errors(payload)
+        if self._explains:
+            issues = [
+                _issue(_pointer(e.instance_path), self._explain(e) or e.message) for e in errors
+            ]
+        else:
+            issues = [_issue(_pointer(e.instance_path), e.message) for e in errors]
+        if self._has_rules:
+            issues += [Issue(p, m) for p, m in rules.check(self._root, payload)]
+        return issues if len(issues) < 2 else sorted(set(issues))
 
-    def _issue(self, error: Any) -> Issue:
-        """The validator's message, or words for a failed cross-field rule."""
-        path = list(error.schema_path)
-        words = None
-        if any(step in rules.RULE_KEYWORDS for step in path):
-            words = rules.explain(self._schema_root(), path, error.instance)
-        return Issue(_pointer(error.instance_path), words or error.message)
+    def _explain(self, error: Any) -> str | None:
+        """Words for a failed cross-field rule, remembered: per rule when they come from the
+        schema alone, per rule and set of member names when they name what the payload has
+        (up to WORDS_KEPT of those, so that payloads cannot grow the memory)."""
+        path = tuple(error.schema_path)
+        if path in self._words:
+            return self._words[path]
+        if not any(step in rules.RULE_KEYWORDS for step in path):
+            self._words[path] = None
+            return None
+        if not rules.reads_instance(path):
+            self._words[path] = rules.explain(self._root, path, None)
+            return self._words[path]
+        instance = error.instance
+        names = frozenset(instance) if isinstance(instance, dict) else type(instance).__name__
+        key = (path, names)
+        if key not in self._named:
+            words = rules.explain(self._root, path, instance)
+            if len(self._named) >= WORDS_KEPT:
+                return words
+            self._named[key] = words
+        return self._named[key]

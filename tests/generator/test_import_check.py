@@ -159,3 +159,28 @@ def test_generate_refuses_a_schema_made_unimportable_after_a_cached_run(tmp_path
     )
     assert result.code == 2 and "does not import" in result.stderr, str(result)
     assert catalog.snapshot(out) == before
+
+
+def test_many_modules_are_checked_by_several_children_with_whole_providers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import codegen.verify as verify
+
+    files = {"kling_gateways/__init__.py": ""}
+    for provider in ("p1", "p2", "p3"):
+        files[f"kling_gateways/{provider}/__init__.py"] = "from . import m0\n"
+        for index in range(4):
+            files[f"kling_gateways/{provider}/m{index}.py"] = f"VALUE = {index}\n"
+    files["kling_gateways/p3/m3.py"] = "raise ValueError('broken p3')\n"
+    monkeypatch.setattr(verify, "PER_CHILD", 2)
+    monkeypatch.setattr(verify.os, "sched_getaffinity", lambda pid: {0, 1, 2})
+    groups = verify._groups(sorted(verify._module(r) for r in files), 3)
+    assert len(groups) == 3
+    for group in groups:
+        assert (
+            len({".".join(name.split(".")[:2]) for name in group}) == 1 or "kling_gateways" in group
+        )
+    with pytest.raises(SchemaError) as raised:
+        check_package(files, {})
+    assert "broken p3" in str(raised.value.problems)
+    check_package({**files, "kling_gateways/p3/m3.py": "VALUE = 3\n"}, {})

@@ -205,11 +205,13 @@ def _load(path: Path) -> Any:
 
 
 def _dump(path: Path, data: Any) -> None:
+    """`data` as JSON; what JSON cannot hold (bytes from a `!!binary` that an earlier change
+    planted in a YAML file, dates) as text."""
     try:
-        text = json.dumps(data, ensure_ascii=False, allow_nan=True)
+        text = json.dumps(data, ensure_ascii=False, allow_nan=True, default=str)
         path.write_bytes(text.encode("utf-8"))
     except (UnicodeEncodeError, ValueError):
-        path.write_text(json.dumps(data), "utf-8")
+        path.write_text(json.dumps(data, default=str), "utf-8")
 
 
 def _paths(node: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
