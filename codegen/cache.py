@@ -13,7 +13,6 @@ import hashlib
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 CODEGEN = Path(__file__).resolve().parent
@@ -114,6 +113,8 @@ class Cache:
     def put(self, kind: str, key: str, value: str) -> None:
         if self.root is None:
             return
+        import tempfile  # here: `validate` reads the cache and should not pay for this import
+
         folder = self.root / kind / key[:2]
         try:
             self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
