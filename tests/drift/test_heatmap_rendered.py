@@ -75,19 +75,37 @@ def browser() -> str:
     return found
 
 
+# The page's catalog: the canonical model plus three of the open-world test providers
+# (tests/openworld/providers, fixtures of this suite, never the catalog's gateways), chosen
+# for how their `duration` departs from the canonical one: a string enum without a default
+# (two kinds), an integer with another default (one kind), and the same field.
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+FIXTURES = Path(__file__).resolve().parents[1] / "openworld" / "providers"
+TWO_KINDS, ONE_KIND, SAME = "acme-runs", "acme-queue", "acme-tasks"
+
+
+def col(provider: str) -> str:
+    return f"{provider}/image-to-video"
+
+
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The heat map `drift --format html` prints, for a catalog of the providers the cells
-    below name (so they stay true as the catalog grows), with a hostile enum value."""
-    from .conftest import catalog_of
-
-    named = {"runcomfy", "runflow", "runware"}
-    schemas = catalog_of(named, tmp_path_factory.mktemp("hostile") / "schemas")
+    """The heat map `drift --format html` prints for that catalog, with a hostile enum value,
+    and `cfg_scale` dropped by TWO_KINDS so that ONE_KIND is the only one that has it."""
+    schemas = tmp_path_factory.mktemp("hostile") / "schemas"
+    shutil.copytree(SCHEMAS / "canonical", schemas / "canonical")
+    for provider in (TWO_KINDS, ONE_KIND, SAME):
+        shutil.copytree(FIXTURES / provider, schemas / provider)
     edit_json(
         schemas,
-        "runcomfy/image-to-video/2026-04-05/request.json",
+        f"{ONE_KIND}/image-to-video/2026-01-01/request.json",
         lambda d: d["properties"]["shot_type"].update(enum=["customize", HOSTILE]),
     )
+    mapping = schemas / TWO_KINDS / "image-to-video" / "mapping.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    dropped = "cfg_scale: {unsupported: drop, reason: dropped by the test}"
+    assert "cfg_scale: {to: cfg_scale}" in text
+    mapping.write_text(text.replace("cfg_scale: {to: cfg_scale}", dropped), encoding="utf-8")
     result = CliRunner().invoke(
         drift, ["--schemas", str(schemas), "--format", "html"], standalone_mode=False
     )
@@ -136,25 +154,25 @@ def test_desktop_cells_show_values_and_colours_by_state(
     probe = render(browser, page, tmp_path, width=1280)
     assert probe["overflow"] <= 0 and probe["resources"] == [] and not probe["pwned"]
     canonical = _cell(probe, "image-to-video duration", "canonical")
-    runflow = _cell(probe, "image-to-video duration", "runflow/image-to-video")
-    runcomfy = _cell(probe, "image-to-video duration", "runcomfy/image-to-video")
-    runware = _cell(probe, "image-to-video duration", "runware/image-to-video")
+    two = _cell(probe, "image-to-video duration", col(TWO_KINDS))
+    one = _cell(probe, "image-to-video duration", col(ONE_KIND))
+    same = _cell(probe, "image-to-video duration", col(SAME))
     assert "integer 3–15" in canonical["text"] and "default 5" in canonical["text"]
-    assert '"3" | "4" | … | "15"' in runflow["text"] and "= 3–15" in runflow["text"]
-    assert "default 10" in runcomfy["text"] and "differs: default" in runcomfy["text"]
-    assert "= canonical" in runware["text"]
-    colours = {c["bg"] for c in (canonical, runflow, runcomfy, runware)}
+    assert '"3" | "4" | … | "15"' in two["text"] and "= 3–15" in two["text"]
+    assert "default 10" in one["text"] and "differs: default" in one["text"]
+    assert "= canonical" in same["text"]
+    colours = {c["bg"] for c in (canonical, two, one, same)}
     assert len(colours) == 4  # reference, 2 kinds, 1 kind, same: four colours
-    assert canonical["left"] < runcomfy["left"]  # the canonical column comes first
-    assert HOSTILE in _cell(probe, "image-to-video shot_type", "runcomfy/image-to-video")["text"]
+    assert canonical["left"] < one["left"]  # the canonical column comes first
+    assert HOSTILE in _cell(probe, "image-to-video shot_type", col(ONE_KIND))["text"]
 
 
 def test_two_providers_only_one_has_it(browser: str, page: str, tmp_path: Path) -> None:
     probe = render(browser, page, tmp_path, width=1280)
-    only = _cell(probe, "text-to-video cfg_scale", "runflow/text-to-video")
-    absent = _cell(probe, "text-to-video cfg_scale", "runware/text-to-video")
+    only = _cell(probe, "image-to-video cfg_scale", col(ONE_KIND))
+    absent = _cell(probe, "image-to-video cfg_scale", col(SAME))
     assert "only this provider has it" in only["text"] and "not a field here" in absent["text"]
-    same = _cell(probe, "text-to-video duration", "runware/text-to-video")
+    same = _cell(probe, "image-to-video duration", col(SAME))
     assert len({only["bg"], absent["bg"], same["bg"]}) == 3
 
 
@@ -175,6 +193,6 @@ def test_print_styles_keep_values_colours_and_fit_a4(
 ) -> None:
     probe = render(browser, page, tmp_path, width=794, print_styles=True)  # A4 at 96 dpi
     assert probe["overflow"] <= 0
-    runflow = _cell(probe, "image-to-video duration", "runflow/image-to-video")
-    assert "differs: type, default" in runflow["text"]
-    assert runflow["bg"] != _cell(probe, "image-to-video duration", "canonical")["bg"]
+    two = _cell(probe, "image-to-video duration", col(TWO_KINDS))
+    assert "differs: type, default" in two["text"]
+    assert two["bg"] != _cell(probe, "image-to-video duration", "canonical")["bg"]
