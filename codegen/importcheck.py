@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from codegen.children import die_with_parent
+
 IMPORT_TIMEOUT = 300.0
 Failures = list[tuple[str, str]]  # (module name, "ExceptionType: message")
 _IMPORT_ALL = r"""
@@ -53,8 +55,10 @@ class ImportChecker:
         self._reply, reply_write = os.pipe()
         sys.stdout.flush()  # nothing buffered may be written twice
         sys.stderr.flush()
+        parent = os.getpid()
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns
+            die_with_parent(parent)
             os.close(self._request)
             os.close(self._reply)
             _serve(request_read, reply_write)

@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codegen.children import die_with_parent
 from codegen.render.models import render_model_batch, render_models
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class ModelWorkers:
         self._procs: list[Any] = []
         for _ in range(count):
             parent, child = context.Pipe()
-            proc = context.Process(target=_serve, args=(child,), daemon=True)
+            proc = context.Process(target=_serve, args=(child, os.getpid()), daemon=True)
             proc.start()
             child.close()
             self._pipes.append(parent)
@@ -98,8 +99,9 @@ class ModelWorkers:
             proc.join()
 
 
-def _serve(conn: Connection) -> None:
+def _serve(conn: Connection, parent: int) -> None:
     """A worker: import and warm the library, render the batch it is sent, send the codes."""
+    die_with_parent(parent)
     try:
         render_models({"type": "object"}, class_name="Warm", file="(warm-up)")
         jobs: list[ModelJob] = conn.recv()
