@@ -101,6 +101,7 @@ class Cache:
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
+        self._made: set[Path] = set()  # folders this process has made (one mkdir each)
 
     def get(self, kind: str, key: str) -> str | None:
         if self.root is None:
@@ -117,14 +118,16 @@ class Cache:
 
         folder = self.root / kind / key[:2]
         try:
-            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-            folder.mkdir(parents=True, exist_ok=True)
+            if folder not in self._made:
+                self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+                folder.mkdir(parents=True, exist_ok=True)
+                self._made.add(folder)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(value)
             os.replace(tmp, folder / key)
-        except OSError:
-            pass  # a cache that cannot be written is only a slower run
+        except OSError:  # a cache that cannot be written is only a slower run
+            self._made.discard(folder)  # (removed under us? made again next time)
 
 
 NO_CACHE = Cache(None)

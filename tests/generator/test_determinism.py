@@ -46,7 +46,6 @@ def test_cache_never_changes_the_output(tmp_path: Path) -> None:
     assert fresh == cold == warm
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [
         "format",
-        "imports",
         "models",
         "templates",
         "tree",

@@ -30,7 +30,7 @@ PACKAGE = {
 
 
 def _keys(files: dict[str, str], tmp_path: Path) -> dict[str, str]:
-    return module_keys(files, Cache(tmp_path / "cache"))
+    return module_keys(files)
 
 
 def test_a_change_rekeys_exactly_the_modules_that_reach_it(tmp_path: Path) -> None:
@@ -57,12 +57,31 @@ def test_the_provenance_header_does_not_rekey_but_the_first_two_lines_do(tmp_pat
     assert cookie["kling_gateways/d.py"] != before["kling_gateways/d.py"]
 
 
-def test_a_module_that_cannot_be_parsed_has_no_key_and_neither_do_its_importers(
-    tmp_path: Path,
-) -> None:
-    keys = _keys({**PACKAGE, "kling_gateways/a/b.py": "VALUE = (\n"}, tmp_path)
-    assert "kling_gateways/a/b.py" not in keys and "kling_gateways/c.py" not in keys
-    assert "kling_gateways/d.py" in keys
+def test_a_module_that_does_not_compile_is_refused_on_every_run(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    broken = {**PACKAGE, "kling_gateways/a/b.py": "VALUE = (\n"}
+    for _ in range(2):
+        with pytest.raises(SchemaError) as raised:
+            check_package(broken, {}, cache=cache)
+        assert "does not compile" in str(raised.value.problems)
+
+
+def test_imports_are_read_in_every_form_ruff_writes(tmp_path: Path) -> None:
+    files = {
+        "kling_gateways/__init__.py": "",
+        "kling_gateways/a.py": "from kling_gateways import (\n    b,\n    c as see,\n)\n",
+        "kling_gateways/b.py": "import kling_gateways.d as dee, kling_gateways.e\n",
+        "kling_gateways/c.py": "if True:\n    from .f import VALUE  # noqa\n",
+        "kling_gateways/d.py": "",
+        "kling_gateways/e.py": "",
+        "kling_gateways/f.py": "VALUE = 1\n",
+        "kling_gateways/g.py": "",
+    }
+    before = _keys(files, tmp_path)
+    for leaf in ("d", "e", "f"):
+        after = _keys({**files, f"kling_gateways/{leaf}.py": "CHANGED = 1\n"}, tmp_path)
+        assert before["kling_gateways/a.py"] != after["kling_gateways/a.py"], leaf
+        assert before["kling_gateways/g.py"] == after["kling_gateways/g.py"], leaf
 
 
 def _marking(folder: Path) -> dict[str, str]:
