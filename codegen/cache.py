@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 CODEGEN = Path(__file__).resolve().parent
 TEMPLATES = CODEGEN.parent / "templates"
@@ -110,6 +112,16 @@ class Cache:
             return (self.root / kind / key[:2] / key).read_text("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
+
+    def get_json(self, kind: str, key: str) -> dict[str, Any] | None:
+        """A stored JSON object, or None when there is none or it does not read as one (an
+        entry damaged on disk is a miss, never an error)."""
+        text = self.get(kind, key)
+        try:
+            value = json.loads(text) if text is not None else None
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
 
     def put(self, kind: str, key: str, value: str) -> None:
         if self.root is None:

@@ -25,10 +25,9 @@ def generate(schemas: Path, *, cache: Cache = NO_CACHE) -> dict[str, str]:
     changes reach.
     """
     key = tree_key(schemas) if cache.root is not None and Path(schemas).is_dir() else None
-    stored = cache.get("tree", key) if key else None
-    if stored is not None:
-        files: dict[str, str] = json.loads(stored)
-        return files
+    stored = cache.get_json("tree", key) if key else None
+    if stored is not None and all(isinstance(v, str) for v in stored.values()):
+        return stored
     files = _generate(schemas, cache)
     if key:
         cache.put("tree", key, json.dumps(files, ensure_ascii=False))

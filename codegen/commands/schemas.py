@@ -40,10 +40,9 @@ def _from_catalog(root: Path, key: str, version: str | None, kind: str) -> Found
     the result is cached on those files' bytes, so a second run reads no YAML at all."""
     cache = Cache(Path(os.environ.get("KLING_CODEGEN_CACHE") or user_cache_dir()))
     entry = _target_key(root, key, version, kind)
-    stored = cache.get("validate", entry) if entry else None
-    if stored is not None:
-        data = json.loads(stored)
-        return FoundSchema(data["version"], data["schema"])
+    stored = cache.get_json("validate", entry) if entry else None
+    if stored and isinstance(stored.get("version"), str) and isinstance(stored.get("schema"), dict):
+        return FoundSchema(stored["version"], stored["schema"])
     found = _load(root, key, version, kind)
     if entry:
         cache.put("validate", entry, json.dumps({"version": found.version, "schema": found.schema}))

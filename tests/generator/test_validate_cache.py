@@ -45,3 +45,24 @@ def test_a_file_broken_after_a_cached_run_is_reported(tmp_path: Path) -> None:
     broken = _validate(tmp_path, schemas, payload)
     assert broken.code == 2 and "manifest.yaml" in broken.stderr, str(broken)
     assert "Traceback" not in broken.stderr
+
+
+def test_a_damaged_cache_entry_is_a_miss_for_validate_and_generate(tmp_path: Path) -> None:
+    schema = {"title": "Request", "type": "object", "properties": {"p": {"type": "string"}}}
+    schemas = catalog.write_catalog(tmp_path, {"request": schema})
+    payload = tmp_path / "payload.json"
+    payload.write_text(json.dumps({"p": 1}), encoding="utf-8")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    env = {"KLING_CODEGEN_CACHE": str(cache)}
+    generate = ("generate", "--schemas", schemas, "--out", out)
+    assert catalog.run_cli(*generate, cwd=tmp_path, env=env).code == 0
+    assert _validate(tmp_path, schemas, payload).code == 1
+    entries = [p for kind in ("tree", "validate") for p in (cache / kind).rglob("*") if p.is_file()]
+    assert len(entries) == 2
+    for damage in ("{not json", '["a list"]', '{"version": 1}'):
+        for entry in entries:
+            entry.write_text(damage, encoding="utf-8")
+        again = _validate(tmp_path, schemas, payload)
+        assert again.code == 1 and "/p" in again.stdout, str(again)
+        regenerated = catalog.run_cli(*generate, "--check", cwd=tmp_path, env=env)
+        assert regenerated.code == 0, str(regenerated)
