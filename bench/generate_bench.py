@@ -42,7 +42,15 @@ generate(Path(sys.argv[1]))
 profile.disable()
 pstats.Stats(profile).sort_stats("cumulative").print_stats(int(sys.argv[2]))
 """
-EDITED = "runflow/text-to-video/2026-04-06/request.json"
+
+
+def edited_schema(schemas: Path) -> Path:
+    """The schema the incremental case edits: the first provider request.json of the catalog
+    (any gateway will do; none is named here)."""
+    found = sorted(p for p in schemas.glob("*/*/*/request.json") if p.parts[-4] != "canonical")
+    if not found:
+        raise RuntimeError(f"no provider request.json below {schemas}")
+    return found[0]
 
 
 def env_with_cache(tmp: Path) -> dict[str, str]:
@@ -159,7 +167,7 @@ def _run(tmp: Path) -> str:
         peer.append(dir_baseline(files, tmp))
         noop.append(cli_generate(schemas, out, env=env))
         check.append(cli_generate(schemas, out, check=True, env=env))
-        edit_schema(schemas / EDITED, i)
+        edit_schema(edited_schema(schemas), i)
         incremental.append(cli_generate(schemas, out, env=env))
     profile = "(skipped under --quick)" if quick() else profile_top(schemas)
 
