@@ -46,18 +46,32 @@ class UniqueKeys:
     def validate(self, instance: Any) -> None:
         if not isinstance(instance, list):
             return
-        seen: dict[tuple[str, str], int] = {}
+        seen: dict[tuple[str, Any], int] = {}
         for index, item in enumerate(instance):
+            if not isinstance(item, dict):
+                continue
             for key in self.keys:
-                if not isinstance(item, dict) or key not in item:
-                    continue
-                marker = (key, json.dumps(item[key], sort_keys=True))
-                if marker in seen:
-                    raise ValueError(
-                        f"items {seen[marker]} and {index} have the same {key} {marker[1]}"
-                        " (it must be unique per item)"
-                    )
-                seen[marker] = index
+                if key in item:
+                    marker = (key, _same(item[key]))
+                    if marker in seen:
+                        raise ValueError(
+                            f"items {seen[marker]} and {index} have the same {key}"
+                            f" {json.dumps(item[key], sort_keys=True)} (it must be unique per item)"
+                        )
+                    seen[marker] = index
+
+
+def _same(value: Any) -> Any:
+    """A value that is equal for two JSON values exactly when JSON Schema calls them equal:
+    numbers by value (1 and 1.0 alike), true never equal to 1, objects and arrays by their
+    canonical JSON text."""
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, int | float):
+        return ("number", value)
+    if isinstance(value, str):
+        return ("string", value)
+    return ("json", json.dumps(value, sort_keys=True))
 
 
 KEYWORDS: dict[str, Any] = {"x-unique-keys": UniqueKeys}

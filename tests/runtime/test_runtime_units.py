@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -195,3 +196,26 @@ def test_constant_fields_are_found_once_per_model_and_filled_when_missing():
     client._fill_constants(Tasks, array)
     assert array == [{"prompt": "p", "taskType": "other"}, "not a task"]
     client._fill_constants(Task, [{"prompt": "p"}])  # a list for a non-array model: untouched
+
+
+@pytest.mark.parametrize(
+    ("items", "duplicate"),
+    [
+        ([{"id": 1}, {"id": 1.0}], True),  # JSON Schema compares numbers by value
+        ([{"id": True}, {"id": 1}], False),  # true is not 1
+        ([{"id": False}, {"id": 0}], False),
+        ([{"id": None}, {"id": None}], True),
+        ([{"id": {"a": 1, "b": [2]}}, {"id": {"b": [2], "a": 1}}], True),  # key order aside
+        ([{"id": [1, 2]}, {"id": [2, 1]}], False),
+        ([{"id": "1"}, {"id": 1}], False),
+        ([{"id": "a"}, {"other": "a"}, {"id": "b"}], False),
+    ],
+)
+def test_unique_keys_compare_values_as_json_schema_does(items: list[Any], duplicate: bool) -> None:
+    from kling_gateways._runtime.validation import SchemaValidator
+
+    validator = SchemaValidator(json.dumps({"type": "array", "x-unique-keys": ["id"]}))
+    issues = validator.validate(items)
+    assert bool(issues) is duplicate and validator.is_valid(items) is not duplicate
+    if duplicate:
+        assert "must be unique per item" in issues[0].message
