@@ -35,10 +35,8 @@ def digest(*parts: str | bytes) -> str:
 def generator_fingerprint() -> str:
     """Hash of the generator's code, templates and pinned tool versions."""
     parts: list[str | bytes] = [f"{name}=={installed_version(name)}" for name in PINNED]
-    for root in (CODEGEN, TEMPLATES):
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                parts += [path.relative_to(root.parent).as_posix(), path.read_bytes()]
+    for rel, path in _generator_files():
+        parts += [rel, path.read_bytes()]
     return digest(*parts)
 
 
@@ -48,13 +46,23 @@ def code_stamp() -> str:
     the generator's files, as Python's own bytecode cache trusts): for commands whose whole
     run is a few milliseconds, such as `validate`."""
     parts: list[str] = []
+    for rel, path in _generator_files():
+        info = path.stat()
+        parts.append(f"{rel}:{info.st_size}:{info.st_mtime_ns}")
+    return digest(*parts)
+
+
+def _generator_files() -> list[tuple[str, Path]]:
+    """(path relative to the checkout, path) of every file of codegen/ and templates/, in a
+    fixed order, bytecode folders left out."""
+    found = []
     for root in (CODEGEN, TEMPLATES):
         for folder, dirs, names in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(names):
-                info = os.stat(os.path.join(folder, name))
-                parts.append(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns}")
-    return digest(*parts)
+                path = Path(folder, name)
+                found.append((path.relative_to(CODEGEN.parent).as_posix(), path))
+    return found
 
 
 def installed_version(name: str) -> str:

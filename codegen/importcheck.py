@@ -31,20 +31,16 @@ from codegen.children import die_with_parent
 
 IMPORT_TIMEOUT = 300.0
 Failures = list[tuple[str, str]]  # (module name, "ExceptionType: message")
-_IMPORT_ALL = r"""
-import importlib, json, sys
-root, names = sys.argv[1], json.loads(sys.stdin.read())
-sys.path.insert(0, root)
-failed = []
-for name in names:
-    try:
-        module = importlib.import_module(name)
-        if not str(getattr(module, "__file__", "")).startswith(root):
-            raise ImportError(f"imported {module.__file__} instead of the generated module")
-    except BaseException as exc:  # noqa: BLE001 - every failure is reported, none escapes
-        failed.append([name, f"{type(exc).__name__}: {exc}"[:400]])
-print(json.dumps(failed))
+# The fresh interpreter runs the same `import_all` as the forked child (-I ignores the
+# environment, so the folder holding `codegen` is put on its path by hand).
+_IMPORT_ALL = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from codegen.importcheck import import_all
+print(json.dumps(import_all(Path(sys.argv[2]), json.loads(sys.stdin.read()))))
 """
+CODEGEN_HOME = str(Path(__file__).resolve().parents[1])
 
 
 class ImportChecker:
@@ -187,7 +183,7 @@ def _read_until(fd: int, deadline: float) -> bytes | None:
 
 def run_fresh(root: Path, names: list[str]) -> Failures:
     """Import `names` from `root` in a new isolated interpreter."""
-    command = [sys.executable, "-I", "-B", "-c", _IMPORT_ALL, str(root)]
+    command = [sys.executable, "-I", "-B", "-c", _IMPORT_ALL, CODEGEN_HOME, str(root)]
     try:
         done = subprocess.run(
             command,

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-__all__ = ["RULE_KEYWORDS", "check", "derive", "explain", "reads_instance"]
+__all__ = ["RULE_KEYWORDS", "check", "derive", "explain", "innermost_rule", "reads_instance"]
 
 RULE_KEYWORDS = ("not", "oneOf", "anyOf", "then", "else", "dependentRequired")
 
@@ -66,7 +66,7 @@ def _at(root: Any, path: Sequence[Any]) -> Any:
 def explain(root: Any, schema_path: Sequence[Any], instance: Any) -> str | None:
     """Words for the innermost rule keyword on `schema_path` (None: keep the original)."""
     path = list(schema_path)
-    index = next((i for i in range(len(path) - 1, -1, -1) if path[i] in RULE_KEYWORDS), None)
+    index = innermost_rule(path)
     if index is None or not _is_rule_failure(path, index):
         return None
     holder = _at(root, path[:index])
@@ -83,12 +83,18 @@ def explain(root: Any, schema_path: Sequence[Any], instance: Any) -> str | None:
     return text
 
 
+def innermost_rule(schema_path: Sequence[Any]) -> int | None:
+    """The index of the last rule keyword on `schema_path` (None when there is none)."""
+    found = (i for i in range(len(schema_path) - 1, -1, -1) if schema_path[i] in RULE_KEYWORDS)
+    return next(found, None)
+
+
 def reads_instance(schema_path: Sequence[Any]) -> bool:
     """Whether `explain` for this path words its answer from the payload: `oneOf`, `anyOf`
     and `dependentRequired` name what the payload has (from its member names only); `not`,
     `then` and `else` are said from the schema alone."""
-    keyword = next((step for step in reversed(schema_path) if step in RULE_KEYWORDS), None)
-    return keyword in ("oneOf", "anyOf", "dependentRequired")
+    index = innermost_rule(schema_path)
+    return index is not None and schema_path[index] in ("oneOf", "anyOf", "dependentRequired")
 
 
 def _is_rule_failure(path: Sequence[Any], index: int) -> bool:

@@ -155,7 +155,7 @@ class SchemaValidator:
         path = tuple(error.schema_path)
         if path in self._words:
             return self._words[path]
-        if not any(step in rules.RULE_KEYWORDS for step in path):
+        if rules.innermost_rule(path) is None:
             self._words[path] = None
             return None
         if not rules.reads_instance(path):

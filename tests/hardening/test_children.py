@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from codegen import scratch
 from tests.hardening import catalog
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,17 +36,9 @@ def _gone(pids: set[int], within: float) -> set[int]:
     deadline = time.monotonic() + within
     alive = set(pids)
     while alive and time.monotonic() < deadline:
-        alive = {p for p in alive if _running(p)}
+        alive = {p for p in alive if scratch.alive(p)}
         time.sleep(0.05)
     return alive
-
-
-def _running(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rfind(")") + 2 :][:1] != "Z"
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
