@@ -8,7 +8,6 @@ Each returns every problem with the payload as an Issue (JSON pointer + message)
 empty list when the payload is valid. They check the normalized JSON Schema in _schemas.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from kling_gateways._runtime.validation import Issue, SchemaValidator
@@ -16,16 +15,30 @@ from kling_gateways._runtime.validation import Issue, SchemaValidator
 from . import _schemas
 
 REQUEST = SchemaValidator(_schemas.REQUEST)
-validate_request: Callable[[Any], list[Issue]] = REQUEST.validate
-"""Every problem with a payload as a request body; [] when it is valid."""
-is_valid_request: Callable[[Any], bool] = REQUEST.is_valid
-"""Whether a payload is a valid request body: the verdict only, fastest."""
+
+
+def validate_request(payload: Any) -> list[Issue]:
+    """Every problem with `payload` as a request body; [] when it is valid."""
+    return REQUEST.validate(payload)
+
+
+def is_valid_request(payload: Any) -> bool:
+    """Whether `payload` is a valid request body: the verdict only, fastest."""
+    return REQUEST.is_valid(payload)
+
 
 RESPONSE = SchemaValidator(_schemas.RESPONSE)
-validate_response: Callable[[Any], list[Issue]] = RESPONSE.validate
-"""Every problem with a payload as a response body; [] when it is valid."""
-is_valid_response: Callable[[Any], bool] = RESPONSE.is_valid
-"""Whether a payload is a valid response body: the verdict only, fastest."""
+
+
+def validate_response(payload: Any) -> list[Issue]:
+    """Every problem with `payload` as a response body; [] when it is valid."""
+    return RESPONSE.validate(payload)
+
+
+def is_valid_response(payload: Any) -> bool:
+    """Whether `payload` is a valid response body: the verdict only, fastest."""
+    return RESPONSE.is_valid(payload)
+
 
 __all__ = [
     "REQUEST",
