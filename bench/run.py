@@ -261,10 +261,10 @@ WHY: dict[str, str] = {
     "`kling-codegen validate`": (
         "The first run of a target reads its manifest and version (PyYAML, the catalog checks,"
         " normalization) and caches the normalized schema on those files' bytes; later runs read"
-        " the bytes, hash them and load the cached schema, so they import neither PyYAML nor"
-        " the catalog code. What is left over the 7-line script is the CLI itself: click (~15-20"
-        " ms), the runtime's rules and unknown-field modules and the cache lookup, on a ~45 ms"
-        " baseline. What would close it: a click-free fast path for `validate`; not done."
+        " the bytes, hash them (BLAKE2b, without loading OpenSSL) and load the cached schema."
+        " Plain argument shapes take a fast path that imports neither click nor dataclasses;"
+        " what is left over the 7-line script is our own modules, the runtime's rules and"
+        " unknown-field modules and the cache lookup (~8 ms on a ~45 ms baseline)."
     ),
     "Validation (valid): generated validator": (
         "`validate_<kind>` collects every error in one pass (`iter_errors`, no verdict first),"

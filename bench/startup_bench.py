@@ -1,4 +1,5 @@
-"""CLI start-up: import time of `codegen.cli` and wall time of `kling-codegen --help`.
+"""CLI start-up: import time of the click CLI (`codegen.commands.group`, what every command
+but `validate`'s fast path loads) and wall time of `kling-codegen --help`.
 
 Baseline in the same run: `python -c pass` (the interpreter alone). Also lists which heavy
 modules are loaded by `--help`: none should be (they load lazily, per command).
@@ -56,7 +57,7 @@ def run() -> str:
         if done.returncode != 0:
             raise RuntimeError(f"kling-codegen --help failed: {done.stderr.strip()}")
         help_times.append(wall)
-    imports = [importtime("codegen.cli") for _ in range(repeats(9, 5))]
+    imports = [importtime("codegen.commands.group") for _ in range(repeats(9, 5))]
     import_us = median([total for total, _ in imports])
     _, heaviest = imports[0]
     _, probe = run_cmd([sys.executable, "-c", PROBE % (HEAVY,)])
@@ -65,7 +66,7 @@ def run() -> str:
 
     over = median(help_times) - median(baseline)
     ratio = median(help_times) / median(baseline)
-    record("CLI start-up: imports of codegen.cli (-X importtime)", import_us / 1000, 150, "ms")
+    record("CLI start-up: imports of the click CLI (-X importtime)", import_us / 1000, 150, "ms")
     record(
         "CLI start-up: `kling-codegen --help` wall minus `python -c pass`",
         over * 1000,
@@ -84,12 +85,12 @@ def run() -> str:
         f"| `kling-codegen --help` | {spread(help_times, 'ms')} | {ratio:.2f}x |",
         "",
         f"- Start-up over the bare interpreter: **{over * 1000:.1f} ms**.",
-        f"- `python -X importtime -c 'import codegen.cli'`: **{import_us / 1000:.1f} ms**"
-        f" cumulative for `codegen.cli` (median of {len(imports)}).",
+        f"- `python -X importtime -c 'import codegen.commands.group'`: **{import_us / 1000:.1f} ms**"
+        f" cumulative for `codegen.commands.group` (median of {len(imports)}).",
         f"- Heavy modules loaded by `--help`: {', '.join(heavy_loaded) or 'none'}"
         f" (checked: {', '.join(HEAVY)}).",
         "",
-        "Heaviest imports under `import codegen.cli` (cumulative µs, one run):",
+        "Heaviest imports under `import codegen.commands.group` (cumulative µs, one run):",
         "",
         "```",
         *(f"{cum:>8} {name}" for cum, name in heaviest),

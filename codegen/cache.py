@@ -1,6 +1,6 @@
 """A content-addressed cache, so that regenerating what did not change costs nothing.
 
-Keys are sha256 digests of everything that decides an output: the input bytes, the
+Keys are BLAKE2b digests of everything that decides an output: the input bytes, the
 generator's own source and templates, and the pinned tool versions. A hit returns the
 exact bytes a fresh run would produce, so the cache can never change the output; delete
 the folder at any time. Entries are written atomically (temp file + rename).
@@ -9,7 +9,6 @@ the folder at any time. Entries are written atomically (temp file + rename).
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
@@ -22,8 +21,15 @@ TEMPLATES = CODEGEN.parent / "templates"
 PINNED = ("datamodel-code-generator", "ruff")
 
 
+try:  # CPython's own BLAKE2: `import hashlib` would load OpenSSL first (~3 ms per command)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other interpreters
+    from hashlib import blake2b
+
+
 def digest(*parts: str | bytes) -> str:
-    h = hashlib.sha256()
+    """A key for `parts`, each length-prefixed (so ("ab", "c") and ("a", "bc") differ)."""
+    h = blake2b(digest_size=32)
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "big"))

@@ -2,19 +2,17 @@
 
 Commands are registered by import path and loaded only when invoked, so that
 `kling-codegen --help` stays fast: heavy modules (datamodel-code-generator, httpx,
-jsonschema) are imported by the command that needs them, never here.
+jsonschema) are imported by the command that needs them, never here. This module does not
+import click either: `validate` in its plain shapes runs without it (the fast path, see
+`codegen.commands.validate_run`); everything else goes to the click group in
+`codegen.commands.group`.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-from typing import Any
-
-import click
-
-from codegen import __version__
+from collections.abc import Callable
 
 # name -> (import path "module:attribute", one-line help shown by --help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -33,26 +31,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "fake-gateway": ("codegen.fake.cli:fake_gateway", "Run a local fake gateway for a provider."),
 }
-
-
-class LazyGroup(click.Group):
-    """A click group whose subcommands are imported on first use."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS:
-            return None
-        module_name, attr = COMMANDS[cmd_name][0].split(":")
-        command = getattr(importlib.import_module(module_name), attr)
-        assert isinstance(command, click.Command)
-        return command
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
 
 
 EPILOG = """
@@ -80,42 +58,51 @@ Exit codes (every command):
 """
 
 
-@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="kling-codegen")
-def cli() -> None:
-    """Kling 3.0 Pro across API gateways: schemas in, models, clients and reports out."""
-
-
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turn our errors into messages and exit codes."""
-    from codegen.errors import KlingCodegenError, SchemaError
+    args = sys.argv[1:] if argv is None else list(argv)
+    sys.exit(_guarded(lambda: _dispatch(args)))
+
+
+def _dispatch(args: list[str]) -> int:
+    if args[:1] == ["validate"] and not os.environ.get("KLING_CODEGEN_NO_FAST_PATH"):
+        from codegen.commands.validate_run import emit, parse_fast, run
+
+        parsed = parse_fast(args[1:])
+        if parsed is not None:
+            return emit(run(parsed))
+    from codegen.commands.group import run_click
+
+    return run_click(args)
+
+
+def _guarded(command: Callable[[], int]) -> int:
+    """Run `command`; the errors we raise on purpose become messages and exit codes."""
+    from codegen.errors import KlingCodegenError, SchemaError, printable
 
     try:
-        result: Any = cli.main(args=argv, prog_name="kling-codegen", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(1)
+        return command()
     except SchemaError as exc:
-        for line in exc.lines():
-            click.echo(line, err=True)
         count = len(exc.problems)
-        click.echo(
-            f"error: {count} problem{'s' if count != 1 else ''} in the input; nothing was written",
-            err=True,
-        )
-        sys.exit(exc.exit_code)
+        _say(*exc.lines())
+        _say(f"error: {count} problem{'s' if count != 1 else ''} in the input; nothing was written")
+        return exc.exit_code
     except KlingCodegenError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        lines = [printable(line) for line in str(exc).split("\n")]
+        _say(f"error: {lines[0]}", *lines[1:])
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _say("", "aborted")
+        return 1
     except Exception as exc:  # a bug in kling-codegen, not in the user's input
         if os.environ.get("KLING_CODEGEN_DEBUG"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo("(set KLING_CODEGEN_DEBUG=1 for the traceback)", err=True)
-        sys.exit(3)
-    sys.exit(result if isinstance(result, int) else 0)
+        _say(f"internal error: {type(exc).__name__}: {printable(str(exc))}")
+        _say("(set KLING_CODEGEN_DEBUG=1 for the traceback)")
+        return 3
+
+
+def _say(*lines: str) -> None:
+    sys.stdout.flush()
+    sys.stderr.write("".join(line + "\n" for line in lines))
+    sys.stderr.flush()

@@ -22,7 +22,8 @@ def pointer(parts: Iterable[str | int]) -> str:
     return "".join("/" + escape_pointer_token(p) for p in parts)
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
+    """`text` with every non-printable character (newlines, escape codes) escaped."""
     return "".join(
         c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
     )
@@ -58,7 +59,7 @@ class SchemaError(InputError):
 
     def lines(self) -> list[str]:
         """One line per problem; control characters from names and data are escaped."""
-        return [_printable(f"{file}#{ptr}: {msg}") for file, ptr, msg in self.problems]
+        return [printable(f"{file}#{ptr}: {msg}") for file, ptr, msg in self.problems]
 
     @classmethod
     def at(cls, file: str, parts: Iterable[str | int], message: str) -> SchemaError:

@@ -9,16 +9,15 @@ found; the others say where they looked and what to pass.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from codegen.errors import UsageError
 
 ENV_VAR = "KLING_CODEGEN_SCHEMAS"
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """A catalog folder and how it was found (shown in messages)."""
 
     path: Path

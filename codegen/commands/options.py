@@ -12,7 +12,9 @@ from pathlib import Path
 import click
 
 from codegen.commands.locate import ENV_VAR
-from codegen.errors import UsageError
+from codegen.commands.targets import split_target
+
+__all__ = ["schemas_option", "split_target", "version_option"]
 
 schemas_option = click.option(
     "--schemas",
@@ -30,15 +32,3 @@ version_option = click.option(
     metavar="YYYY-MM-DD",
     help="Schema version, same as TARGET@YYYY-MM-DD [default: the current one].",
 )
-
-
-def split_target(target: str, version: str | None, *, option: str) -> tuple[str, str | None]:
-    """`provider/endpoint[@version]` plus `--version` -> (key, version or None)."""
-    key, at, pinned = target.partition("@")
-    if "/" not in key or not key.split("/")[0] or not key.split("/")[1]:
-        raise UsageError(f"{option} {target!r}: expected PROVIDER/ENDPOINT[@YYYY-MM-DD]")
-    if at and not pinned:
-        raise UsageError(f"{option} {target!r}: nothing after '@' (expected @YYYY-MM-DD)")
-    if pinned and version and pinned != version:
-        raise UsageError(f"{option} {target!r} and --version {version!r} disagree; give one")
-    return key, pinned or version

@@ -10,17 +10,15 @@ import importlib
 import importlib.util
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from codegen.cache import Cache, code_stamp, digest, user_cache_dir
 from codegen.commands.locate import find_schemas, not_found
 from codegen.errors import UsageError
 
 
-@dataclass(frozen=True)
-class FoundSchema:
+class FoundSchema(NamedTuple):
     version: str
     schema: dict[str, Any]  # the normalized JSON Schema (what the generated validators check)
 

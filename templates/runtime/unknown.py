@@ -11,7 +11,6 @@ sets `additionalProperties: false`, the validator already reports an error.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -49,6 +48,8 @@ def unknown_fields(
 def nearest(name: str, known: list[str]) -> str | None:
     """The closest known name (case-insensitive), if any is close enough."""
     lowered = {k.lower(): k for k in known}
+    import difflib  # here: only a payload with an unknown field pays for it
+
     match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
     return lowered[match[0]] if match else None
 

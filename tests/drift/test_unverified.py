@@ -8,7 +8,7 @@ import yaml
 from click.testing import CliRunner
 
 from codegen.catalog import load_catalog
-from codegen.cli import cli
+from codegen.commands.group import cli
 from codegen.drift.unverified import count_readings, unverified_readings
 
 from .conftest import SCHEMAS
