@@ -13,10 +13,16 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
+from typing import IO
 
 from bench.run import CLI, REPO, VENV_BIN, median, quick, record, repeats, run_cmd, spread
 
@@ -132,6 +138,45 @@ def edit_schema(path: Path, counter: int) -> None:
     path.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
 
 
+def watch_latencies(schemas: Path, out: Path, env: dict[str, str], n: int) -> list[float]:
+    """Seconds from an edit being saved to `generate --watch` printing that it wrote the
+    output folder, for `n` edits, one at a time."""
+    args = [CLI, "generate", "--watch", "--schemas", str(schemas), "--out", str(out)]
+    proc = subprocess.Popen(
+        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    lines: queue.Queue[tuple[str, str]] = queue.Queue()
+    for name, stream in (("out", proc.stdout), ("err", proc.stderr)):
+        threading.Thread(target=_pump, args=(name, stream, lines), daemon=True).start()
+    try:
+        _until(lines, "err", "watching")
+        times = []
+        for i in range(n):
+            edit_schema(edited_schema(schemas), 1000 + i)
+            started = time.perf_counter()
+            _until(lines, "out", "files in")
+            times.append(time.perf_counter() - started)
+            time.sleep(0.3)
+        return times
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+
+
+def _pump(name: str, stream: IO[str] | None, lines: queue.Queue[tuple[str, str]]) -> None:
+    for line in stream or ():
+        lines.put((name, line))
+
+
+def _until(lines: queue.Queue[tuple[str, str]], stream: str, text: str) -> None:
+    while True:
+        name, line = lines.get(timeout=120)
+        if name == stream and text in line:
+            return
+        if "error" in line:
+            raise RuntimeError(f"generate --watch: {line.strip()}")
+
+
 def run() -> str:
     with tempfile.TemporaryDirectory(prefix="bench-generate-") as tmp_name:
         return _run(Path(tmp_name))
@@ -169,6 +214,7 @@ def _run(tmp: Path) -> str:
         check.append(cli_generate(schemas, out, check=True, env=env))
         edit_schema(edited_schema(schemas), i)
         incremental.append(cli_generate(schemas, out, env=env))
+    watched = watch_latencies(schemas, out, env, repeats(9, 3))
     profile = "(skipped under --quick)" if quick() else profile_top(schemas)
 
     ours, dir_call = median(cold), median(peer)
@@ -192,6 +238,7 @@ def _run(tmp: Path) -> str:
         ("No-op `generate` (nothing changed)", noop, 0.25),
         ("Incremental `generate` (one schema edited)", incremental, 0.4),
         ("`generate --check` (up to date)", check, 0.25),
+        ("Incremental `generate --watch` (one schema edited: save to files written)", watched, 0.4),
     ):
         note = f"{median(times) / dir_call:.2f}x the directory call"
         record(name, median(times), limit, "s", note=note)
@@ -221,6 +268,7 @@ def _run(tmp: Path) -> str:
                 ("no-op (nothing changed)", noop),
                 ("incremental (one request.json edited)", incremental),
                 ("`--check` (up to date)", check),
+                ("`--watch`, one request.json edited: from the save to the files written", watched),
             )
         ],
         "",

@@ -244,6 +244,18 @@ WHY: dict[str, str] = {
         " watch mode or daemon) together with per-file caches of the load and the reports; not"
         " done."
     ),
+    "Incremental `generate --watch`": (
+        "One process stays up: the CLI, datamodel-code-generator, pydantic and httpx are"
+        " imported once, and the model worker and the import check's child are forked from it"
+        " warm; the OS reports the save (inotify, through watchfiles) and a burst of changes is"
+        " over after 30 ms of quiet. What every change still pays, measured in-process: loading"
+        " and checking the catalog (~0.07 s), the plan and every template (~0.1 s), the import"
+        " check of the modules the change reaches (~0.13 s for one gateway: its package is"
+        " imported fresh in a child, its runtime included) and the atomic write of the whole"
+        " tree (~0.05 s). What would close it: per-file caches of the load and of each"
+        " template's output, and an import check forked from a child that already holds the"
+        " unchanged modules; not done."
+    ),
     "`generate --check`": (
         "`--check` runs the same full generate() as a write, then compares. The cache that makes"
         " the no-op fast makes `--check` fast too (stored hashes vs. the current inputs and the"
@@ -304,7 +316,8 @@ def why(targets: list[Target]) -> str:
         return ""
     rows = ["## Why targets are missed, and what would close them", ""]
     for t in missed:
-        text = next((v for k, v in WHY.items() if t.name.startswith(k)), "Not analysed yet.")
+        keys = [k for k in WHY if t.name.startswith(k)]
+        text = WHY[max(keys, key=len)] if keys else "Not analysed yet."
         rows.append(f"- **{t.name}** ({t.verdict}): {text}")
     return "\n".join([*rows, ""])
 

@@ -109,7 +109,7 @@ def _serve(request: int, reply: int) -> None:
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
-        _warm()
+        warm_libraries()
         size = int.from_bytes(_read_exactly(request, 8), "big")
         root, names = json.loads(_read_exactly(request, size))
         os.write(reply, json.dumps(import_all(Path(root), names)).encode("utf-8"))
@@ -119,7 +119,7 @@ def _serve(request: int, reply: int) -> None:
         os._exit(code)
 
 
-def _warm() -> None:
+def warm_libraries() -> None:
     """Import what every generated package imports, and build one model (pydantic loads
     its schema builder on the first class)."""
     with contextlib.suppress(Exception):

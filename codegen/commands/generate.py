@@ -1,18 +1,23 @@
-"""`kling-codegen generate [--schemas DIR] [--out DIR] [--check]`."""
+"""`kling-codegen generate [--schemas DIR] [--out DIR] [--check | --watch]`."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from codegen.commands.options import schemas_option
+
+if TYPE_CHECKING:
+    from codegen.cache import Cache
 
 EXAMPLES = """
 \b
 Examples:
   kling-codegen generate
   kling-codegen generate --check
+  kling-codegen generate --watch
   kling-codegen generate --schemas my-catalog/schemas --out my-catalog/generated
 """
 
@@ -39,40 +44,74 @@ Examples:
     help="Content-hash cache folder [default: $XDG_CACHE_HOME/kling-codegen, else ~/.cache/kling-codegen].",
 )
 @click.option("--no-cache", is_flag=True, help="Render everything from scratch.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Stay up and regenerate whenever a file in the catalog changes (Ctrl-C stops).",
+)
 def generate(
-    *, schemas: Path | None, out: Path | None, check: bool, cache_dir: Path | None, no_cache: bool
+    *,
+    schemas: Path | None,
+    out: Path | None,
+    check: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
+    watch: bool,
 ) -> int:
     """Regenerate the output folder from the schema catalog."""
     from codegen.cache import Cache, user_cache_dir
     from codegen.commands.locate import require_schemas
-    from codegen.generate import generate as run
-    from codegen.write import compare, write
+    from codegen.errors import UsageError
 
+    if check and watch:
+        raise UsageError("--check and --watch: give one")
     schemas = require_schemas(schemas)
     out = out if out is not None else schemas.parent / "generated"
     if not check:
         refuse_output(out, schemas)
     cache = Cache(None if no_cache else (cache_dir or user_cache_dir()))
-    files = run(schemas, cache=cache)
+    if watch:
+        from codegen.watch import watch as keep_watching
+
+        skip = (out,) if cache.root is None else (out, cache.root)
+        return keep_watching(schemas, lambda: write_all(schemas, out, cache), skip=skip)
     if check:
-        changes = compare(out, files)
-        for label, paths in (
-            ("stale", changes.stale),
-            ("missing", changes.missing),
-            ("extra", changes.extra),
-        ):
-            for path in paths:
-                click.echo(f"{label}: {(out / path).as_posix()}")
-        if changes:
-            click.echo("generated files are out of date: run `kling-codegen generate`", err=True)
-            return 1
-        click.echo(f"{len(files)} files up to date in {out.as_posix()}")
-        return 0
+        return check_all(schemas, out, cache)
+    click.echo(write_all(schemas, out, cache))
+    return 0
+
+
+def write_all(schemas: Path, out: Path, cache: Cache) -> str:
+    """Regenerate and write; the summary line."""
+    from codegen.generate import generate as run
+    from codegen.write import write
+
+    files = run(schemas, cache=cache)
     changes = write(out, files)
     counts = (
         f"{len(changes.missing)} new, {len(changes.stale)} changed, {len(changes.extra)} removed"
     )
-    click.echo(f"{len(files)} files in {out.as_posix()} ({counts})")
+    return f"{len(files)} files in {out.as_posix()} ({counts})"
+
+
+def check_all(schemas: Path, out: Path, cache: Cache) -> int:
+    """Regenerate in memory and compare with `out`; 1 when anything differs."""
+    from codegen.generate import generate as run
+    from codegen.write import compare
+
+    files = run(schemas, cache=cache)
+    changes = compare(out, files)
+    for label, paths in (
+        ("stale", changes.stale),
+        ("missing", changes.missing),
+        ("extra", changes.extra),
+    ):
+        for path in paths:
+            click.echo(f"{label}: {(out / path).as_posix()}")
+    if changes:
+        click.echo("generated files are out of date: run `kling-codegen generate`", err=True)
+        return 1
+    click.echo(f"{len(files)} files up to date in {out.as_posix()}")
     return 0
 
 

@@ -101,6 +101,21 @@ def _serve(command: list[str], cwd: Path, env: dict[str, str]) -> str:
             process.terminate()
 
 
+def _watch(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
+    """Start `generate --watch`, wait until it watches, stop it with Ctrl-C (SIGINT)."""
+    full = {**dict(__import__("os").environ), **env}
+    with subprocess.Popen(
+        [str(BIN / command[0]), *command[1:]], cwd=cwd, env=full, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stderr is not None
+        lines = [process.stderr.readline()]
+        while lines[-1] and "watching" not in lines[-1]:
+            lines.append(process.stderr.readline())
+        process.send_signal(__import__("signal").SIGINT)
+        rest = process.stderr.read()
+        return process.wait(timeout=120), "".join(lines) + rest
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
 def test_concrete_commands_run(page: str, tmp_path: Path) -> None:
@@ -112,6 +127,10 @@ def test_concrete_commands_run(page: str, tmp_path: Path) -> None:
         words = shlex.split(command)
         if words[1] == "fake-gateway":
             assert "gateway on http://" in _serve(words, tmp_path, env), command
+            continue
+        if "--watch" in words:
+            code, said = _watch(words, tmp_path, env)
+            assert code == 0 and "stopped watching" in said and "Traceback" not in said, said
             continue
         done = run(*words, cwd=tmp_path, env=env)
         assert done.returncode in (0, 1), f"{page}: `{command}`: {done.stderr}"

@@ -1,0 +1,95 @@
+"""WATCH: `generate --watch` regenerates whenever a file under the catalog changes.
+
+One process stays up, so what a fresh `generate` pays on every run is paid once: the CLI's
+imports, datamodel-code-generator (the model workers are forked from this process, warm),
+and pydantic and httpx (so is the import check's child). Each change then costs the work
+the change reaches, with the same content-hash cache as any run.
+
+Changes come from the operating system (inotify, FSEvents, ReadDirectoryChangesW) through
+watchfiles; $WATCHFILES_FORCE_POLLING=1 polls instead (network file systems, some containers).
+A burst of changes (an editor's save, a `git checkout`) is handled once, when no new change
+has come for STEP_MS. Editor swap and backup files are ignored. A run that fails prints its
+problems, writes nothing and keeps watching.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from codegen.cache import tree_key
+from codegen.errors import KlingCodegenError, SchemaError, printable
+
+STEP_MS = 30  # a burst of changes is over when none has come for this long
+RECHECK_MS = 5000  # with no event for this long, compare the catalog's hash anyway
+
+
+def watch(root: Path, regenerate: Callable[[], str], *, skip: tuple[Path, ...] = ()) -> int:
+    """Run `regenerate` now and after every change below `root`, until Ctrl-C (exit 0).
+    `regenerate` returns the line to print; our errors are printed and watching goes on.
+
+    Events can be missed (a change made while the first run starts the watcher, an event
+    queue that overflows): when none has come for RECHECK_MS, the catalog's hash is compared
+    with the one of the last run."""
+    from watchfiles import DefaultFilter
+    from watchfiles import watch as changes
+
+    ignored = DefaultFilter(ignore_paths=[str(p.resolve()) for p in skip])
+    try:
+        warm()
+        seen = _run(root, regenerate)
+        _status(f"watching {root.as_posix()} for changes (Ctrl-C stops)")
+        for batch in changes(
+            root,
+            watch_filter=ignored,
+            step=STEP_MS,
+            debounce=1600,
+            rust_timeout=RECHECK_MS,
+            yield_on_timeout=True,
+        ):
+            if batch or tree_key(root) != seen:
+                seen = _run(root, regenerate)
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while stopping
+        _status("stopped watching")
+    return 0
+
+
+def _run(root: Path, regenerate: Callable[[], str]) -> str:
+    """Regenerate and say how it went; the catalog's hash from before the run."""
+    seen = tree_key(root)
+    started = time.perf_counter()
+    try:
+        line = regenerate()
+    except SchemaError as exc:
+        count = len(exc.problems)
+        _status(*exc.lines())
+        _status(
+            f"error: {count} problem{'s' if count != 1 else ''} in the input; nothing was written"
+        )
+        return seen
+    except KlingCodegenError as exc:
+        _status(*(f"error: {printable(line)}" for line in str(exc).split("\n")))
+        return seen
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+    _status(f"regenerated in {time.perf_counter() - started:.2f} s")
+    return seen
+
+
+def warm() -> None:
+    """Import, once, what every run's children would import: datamodel-code-generator (the
+    model workers) and what the generated package imports (the import check)."""
+    from codegen.importcheck import warm_libraries
+    from codegen.render.models import render_models
+
+    render_models({"type": "object"}, class_name="Warm", file="(warm-up)")
+    warm_libraries()
+
+
+def _status(*lines: str) -> None:
+    sys.stderr.write("".join(line + "\n" for line in lines))
+    sys.stderr.flush()

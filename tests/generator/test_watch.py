@@ -1,0 +1,105 @@
+"""`kling-codegen generate --watch`: a real process on a copy of the minimal catalog, real
+file edits, real Ctrl-C (SIGINT). Each step waits for the line the process prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import IO
+
+from .conftest import ROOT, read_tree, run_cli
+
+WAIT = 120  # seconds; generous, the machine is shared
+
+
+class Watcher:
+    """`generate --watch` in a subprocess, its stdout and stderr lines in one queue."""
+
+    def __init__(self, schemas: Path, out: Path, cache: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "KLING_CODEGEN_DEBUG"}
+        where = ["--schemas", str(schemas), "--out", str(out), "--cache-dir", str(cache)]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "codegen", "generate", "--watch", *where],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        for name, stream in (("out", self.proc.stdout), ("err", self.proc.stderr)):
+            threading.Thread(target=self._pump, args=(name, stream), daemon=True).start()
+
+    def _pump(self, name: str, stream: IO[str]) -> None:
+        for line in stream:
+            self.lines.put((name, line.rstrip("\n")))
+
+    def until(self, stream: str, text: str) -> list[tuple[str, str]]:
+        """Every line up to and including the first `stream` line containing `text`."""
+        seen = []
+        while True:
+            item = self.lines.get(timeout=WAIT)
+            seen.append(item)
+            if item[0] == stream and text in item[1]:
+                return seen
+
+    def stop(self) -> int:
+        self.proc.send_signal(signal.SIGINT)
+        return self.proc.wait(timeout=WAIT)
+
+
+def _edit_description(schemas: Path, text: str) -> None:
+    request = sorted(schemas.glob("*/*/*/request.json"))[-1]
+    data = json.loads(request.read_text(encoding="utf-8"))
+    data["description"] = text
+    request.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+def test_regenerates_on_change_reports_errors_and_stops_on_ctrl_c(
+    minimal_catalog: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "gen", tmp_path / "cache"
+    watcher = Watcher(minimal_catalog, out, cache)
+    try:
+        first = watcher.until("err", "watching")
+        assert any(s == "out" and "new, 0 changed" in line for s, line in first), first
+        before = read_tree(out)
+
+        _edit_description(minimal_catalog, "Edited while watching: <b>not markup</b>")
+        changed = watcher.until("out", "files in")
+        assert "0 new" in changed[-1][1] and " 0 changed" not in changed[-1][1], changed
+        after = read_tree(out)
+        assert after != before
+        assert any(b"Edited while watching" in data for data in after.values())
+
+        broken = sorted(minimal_catalog.glob("*/*/*/request.json"))[0]
+        good = broken.read_bytes()
+        broken.write_text('{"type": "object", ', encoding="utf-8")
+        failed = watcher.until("err", "nothing was written")
+        assert any(broken.name in line and "#" in line for _, line in failed), failed
+        assert read_tree(out) == after  # a failed run writes nothing
+
+        broken.write_bytes(good)
+        fixed = watcher.until("out", "files in")
+        assert read_tree(out) == after, fixed  # back to the same inputs: the same bytes
+    finally:
+        code = watcher.stop()
+    assert code == 0
+    rest = []
+    while not watcher.lines.empty():
+        rest.append(watcher.lines.get())
+    assert ("err", "stopped watching") in rest and not any("Traceback" in line for _, line in rest)
+
+
+def test_watch_and_check_are_refused_together(minimal_catalog: Path, tmp_path: Path) -> None:
+    done = run_cli(
+        "generate", "--watch", "--check", "--schemas", str(minimal_catalog), "--out", str(tmp_path)
+    )
+    assert done.returncode == 2 and "--check and --watch" in done.stderr
