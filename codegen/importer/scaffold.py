@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from codegen.catalog import openapi
-from codegen.drift.walk import Node, prop, root_node, types
+from codegen.drift.walk import Node, items, object_branch, prop, root_node, types
 from codegen.errors import SchemaError
 from codegen.importer.document import Document
 from codegen.normalize import normalize_schema
@@ -169,7 +169,8 @@ def new_mapping(
 ) -> dict[str, Any]:
     """mapping.yaml: same-named fields mapped, the rest TODO."""
     request = root_node(normalize_schema(doc.schemas["request"]).validator)
-    fields = _fields(request, canonical)
+    body, envelope = _body(request, canonical)
+    fields = _fields(body, canonical)
     result = doc.schemas.get("response")
     return {
         "provider": provider,
@@ -177,9 +178,42 @@ def new_mapping(
         "canonical": endpoint if canonical is not None else "TODO: the canonical endpoint id",
         "version": version,
         "notes": [f"Scaffolded by kling-codegen import from {doc.published.filename}."],
-        "request": {"fields": fields},
+        "request": {"fields": fields, **({"envelope": envelope} if envelope else {})},
         "result": {"fields": {"video_url": {"from": [_video_path(result)]}}},
     }
+
+
+def _body(request: Node, canonical: Mapping[str, Any] | None) -> tuple[Node, list[dict[str, Any]]]:
+    """Where the canonical fields go, and the envelope steps around it: a body that is a
+    one-task array (`array`), and an object whose only home for the fields is one property
+    (`nest` under it, e.g. {"input": {...}})."""
+    steps: list[dict[str, Any]] = []
+    kinds = types(request)
+    item = items(request) if "array" in kinds and "object" not in kinds else None
+    if item is not None:
+        request, steps = item, [{"step": "array"}]
+    names = list((canonical or {}).get("properties") or {})
+    if _matches(request, names):
+        return request, steps
+    homes = [
+        (key, hit[0])
+        for key in _properties(request)
+        if (hit := prop(request, key)) is not None and _matches(hit[0], names)
+    ]
+    if len(homes) == 1:
+        key, inner = homes[0]
+        return inner, [{"step": "nest", "key": key}, *steps]
+    return request, steps
+
+
+def _properties(node: Node) -> list[str]:
+    branch = object_branch(node)
+    return list(branch.schema["properties"]) if branch is not None else []
+
+
+def _matches(node: Node, names: list[str]) -> bool:
+    """Whether `node` has a property named like a canonical field (or `<name>_url`)."""
+    return any(prop(node, n) or prop(node, f"{n}_url") for n in names)
 
 
 def _fields(request: Node, canonical: Mapping[str, Any] | None) -> dict[str, Any]:
