@@ -85,6 +85,40 @@ def compile_schema(schema: Any) -> Any:
 
 
 WORDS_KEPT = 1024
+# Keywords whose subschemas check the value under a property the schema does not name.
+_OPEN_KEYS = ("patternProperties", "additionalProperties", "unevaluatedProperties")
+
+
+def _checks_under_keys(schema: Any) -> bool:
+    """Whether an error can sit below a property named "": the schema names such a property,
+    or checks the values of unnamed properties with a subschema that is not trivially true."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            properties = node.get("properties")
+            if isinstance(properties, dict) and "" in properties:
+                return True
+            if any(isinstance(node.get(k), dict) and node[k] for k in _OPEN_KEYS):
+                return True
+            stack.extend(node.values())
+    return False
+
+
+def _has_empty_key(payload: Any) -> bool:
+    """Whether any object in `payload` has a property named ""."""
+    stack = [payload]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "" in node:
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def _pointer(steps: list[Any]) -> str:
@@ -120,6 +154,7 @@ class SchemaValidator:
         self._explains = any(f'"{word}"' in schema_json for word in rules.RULE_KEYWORDS)
         self._words: dict[tuple[Any, ...], str | None] = {}  # schema path -> words
         self._named: dict[tuple[Any, Any], str | None] = {}  # (path, member names) -> words
+        self._under_keys = _checks_under_keys(self._root)
         self.is_valid = self._with_rules if self._has_rules else self._compiled.is_valid
 
     @property
@@ -144,9 +179,30 @@ class SchemaValidator:
             ]
         else:
             issues = [_issue(_pointer(e.instance_path), e.message) for e in errors]
+        if issues and self._under_keys and _has_empty_key(payload):
+            issues = self._relocated(payload)
         if self._has_rules:
             issues += [Issue(p, m) for p, m in rules.check(self._root, payload)]
         return issues if len(issues) < 2 else sorted(set(issues))
+
+    def _relocated(self, payload: Any) -> list[Issue]:
+        """The errors again, each at its true pointer. jsonschema-rs' error objects leave a
+        property named "" out of their instance path (an error under {"": ...} would point
+        at its parent); its evaluation output has the right locations, matched here to the
+        errors by schema location and message, in order. Only for payloads with such a key."""
+        located: dict[tuple[str, str], list[str]] = {}
+        for found in self._compiled.evaluate(payload).errors():
+            # the error objects' schema paths lose "" segments too: match without them
+            where = "".join("/" + part for part in found["schemaLocation"].split("/") if part)
+            key = (where, found["error"])
+            located.setdefault(key, []).append(found["instanceLocation"])
+        issues = []
+        for error in self._compiled.iter_errors(payload):
+            pointers = located.get((_pointer(error.schema_path), error.message))
+            pointer = pointers.pop(0) if pointers else _pointer(error.instance_path)
+            words = self._explain(error) if self._explains else None
+            issues.append(_issue(pointer, words or error.message))
+        return issues
 
     def _explain(self, error: Any) -> str | None:
         """Words for a failed cross-field rule, remembered: per rule when they come from the
