@@ -1,9 +1,17 @@
-"""Mappings as data, worked examples, results from the seeds, describe/locate, pricing."""
+"""Mappings as data, the worked examples each endpoint keeps, results, describe/locate,
+pricing.
+
+Facts about one gateway (how it spells a field, what it refuses, what it costs) are worked
+examples in `schemas/<provider>/<endpoint>/canonical-examples.yaml` (format: WORKED_FORMAT
+in conftest.py), run here through the mapping interpreter; test_canonical_cli.py runs them
+through the generated package. The rest is derived from the mappings, the manifests and the
+examples/ folders, or uses the open-world test providers (tests/openworld/providers).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -12,10 +20,24 @@ import jsonschema
 import pytest
 import yaml
 
-from .conftest import FIXED_ID, SCHEMAS, canonical_validator, load_mappings
+from .conftest import (
+    SCHEMAS,
+    WORKED_FILE,
+    WORKED_FORMAT,
+    Worked,
+    canonical_validator,
+    cases,
+    load_mappings,
+    provider_validator,
+    worked,
+    worked_files,
+)
 
 MAPPINGS = load_mappings()
 META = json.loads((SCHEMAS / "meta" / "mapping.schema.json").read_text())
+# a throwaway gateway of the open-world test: flat body, start_image -> start_image_url
+FIXTURE = Path(__file__).resolve().parents[1] / "openworld" / "providers" / "acme-sync"
+FIXTURE_MAPPING = yaml.safe_load((FIXTURE / "image-to-video" / "mapping.yaml").read_text())
 
 
 @pytest.mark.parametrize("key", sorted(MAPPINGS))
@@ -41,95 +63,147 @@ def test_meta_schema_names_exactly_the_runtime_transforms(runtime: ModuleType) -
         assert function.__doc__ and len(function.__doc__.strip()) > 20
 
 
-def test_runware_spells_frames_elements_and_envelope(translate: Callable[..., Any]) -> None:
-    request = {
-        "prompt": "@Element1 meets @Element2",
-        "start_image": "https://x.test/a.png",
-        "end_image": "https://x.test/b.png",
-        "duration": 8,
-        "elements": [
-            {
-                "frontal_image": "https://x.test/f.png",
-                "reference_images": ["https://x.test/r.png"],
-                "voice": "https://x.test/v.mp3",
-            },
-            {"video": "https://x.test/e.mp4"},
-        ],
-    }
-    payload, warnings = translate(request, "runware/image-to-video")
-    assert warnings == []
-    assert payload == [
-        {
-            "taskUUID": FIXED_ID,
-            "taskType": "videoInference",
-            "model": "klingai:kling-video@3-pro",
-            "positivePrompt": "<<<element_1>>> meets <<<element_2>>>",
-            "inputs": {
-                "frameImages": [
-                    {"image": "https://x.test/a.png", "frame": "first"},
-                    {"image": "https://x.test/b.png", "frame": "last"},
-                ],
-                "elements": [
-                    {
-                        "id": "element_1",
-                        "frontalImage": "https://x.test/f.png",
-                        "images": ["https://x.test/r.png"],
-                        "voices": ["https://x.test/v.mp3"],
-                    },
-                    {"id": "element_2", "videos": ["https://x.test/e.mp4"]},
-                ],
-            },
-            "duration": 8,
-        }
+# ---- the worked examples' files -------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", cases(sorted(worked_files()), "canonical-examples.yaml"))
+def test_worked_example_file_matches_its_format(key: str) -> None:
+    data = yaml.safe_load(worked_files()[key].read_text(encoding="utf-8"))
+    errors = jsonschema.Draft202012Validator(WORKED_FORMAT).iter_errors(data)
+    assert not [f"{e.json_path}: {e.message}" for e in errors]
+    assert key in MAPPINGS, f"{key}: worked examples without a mapping.yaml"
+    mapping = MAPPINGS[key]
+    known = {mapping["version"], *mapping.get("versions", {})}
+    for section in ("translate", "results", "quotes"):
+        names = [entry["name"] for entry in data.get(section, [])]
+        assert len(names) == len(set(names)), f"{key}: {section} names repeat"
+    for section in ("translate", "results", "describe"):
+        for entry in data.get(section, []):
+            assert entry.get("version", mapping["version"]) in known, f"{key}: {entry}"
+
+
+def test_worked_examples_are_not_misfiled() -> None:
+    """A worked example file under another name, or in a version folder, would never run."""
+    stray = [
+        path.relative_to(SCHEMAS).as_posix()
+        for pattern in ("*/*/*example*", "*/*/*/*example*")
+        for path in SCHEMAS.glob(pattern)
+        if path.is_file() and path.name != WORKED_FILE
     ]
+    assert not stray, f"name worked examples {WORKED_FILE}, next to mapping.yaml: {stray}"
 
 
-def test_runflow_current_nests_in_input_and_legacy_is_flat(translate: Callable[..., Any]) -> None:
-    request = {"prompt": "a cat", "start_image": "https://x.test/a.png", "duration": 7}
-    current, _ = translate(request, "runflow/image-to-video")
-    assert current == {
-        "input": {
-            "prompt": "a cat",
-            "start_image_url": "https://x.test/a.png",
-            "duration": "7",
-            "generate_audio": True,
-            "shot_type": "customize",
-        }
-    }
-    legacy, _ = translate(request, "runflow/image-to-video", "2026-04-05")
-    assert legacy == {"prompt": "a cat", "start_image_url": "https://x.test/a.png", "duration": "7"}
-
-
-def test_runcomfy_gets_the_canonical_default_duration(translate: Callable[..., Any]) -> None:
-    payload, _ = translate(
-        {"prompt": "a cat", "start_image": "https://x.test/a.png"}, "runcomfy/image-to-video"
+def _translate(runtime: ModuleType, case: Worked) -> Any:
+    return runtime.translate_request(
+        case.entry["request"],
+        mapping=MAPPINGS[case.key],
+        version=case.version,
+        make_id=lambda: case.task_id,
     )
-    assert payload["duration"] == 5  # RunComfy's own default is 10
 
 
-def test_policies_error_drop_and_only(runtime: ModuleType, translate: Callable[..., Any]) -> None:
-    base = {"prompt": "a cat", "start_image": "https://x.test/a.png"}
-    payload, warnings = translate({**base, "cfg_scale": 0.7}, "runware/image-to-video")
-    assert "cfg_scale" not in json.dumps(payload) and warnings[0].startswith("cfg_scale: dropped")
-    old = "2026-11-22"  # Runware's provider page had no audio switch: drop true, refuse false
-    _, warnings = translate({**base, "generate_audio": True}, "runware/image-to-video", old)
-    assert warnings[0].startswith("generate_audio: dropped")
-    with pytest.raises(runtime.TranslationError) as caught:
-        translate({**base, "generate_audio": False}, "runware/image-to-video", old)
-    assert caught.value.field == "generate_audio" and "only true" in caught.value.reason
-    shots = {"start_image": "https://x.test/a.png", "multi_prompt": [{"prompt": "x"}]}
-    with pytest.raises(runtime.TranslationError, match=r"^multi_prompt: runware"):
-        translate(shots, "runware/image-to-video")
-    element = {**base, "elements": [{"frontal_image": "https://x.test/f.png", "voice": "v"}]}
-    with pytest.raises(runtime.TranslationError) as caught:
-        translate(element, "runcomfy/image-to-video")
-    assert caught.value.field == "elements[0].voice"
-    with pytest.raises(runtime.TranslationError, match=r"^seed: not a field"):
-        translate({**base, "seed": 3}, "runcomfy/image-to-video")
+def _schema_issues(case: Worked, payload: Any) -> list[jsonschema.ValidationError]:
+    """What the gateway's request schema (at the example's version) says of `payload`."""
+    version = case.version or MAPPINGS[case.key]["version"]
+    found = provider_validator(case.key, version).iter_errors(payload)
+    return sorted(found, key=lambda e: [str(p) for p in e.absolute_path])
+
+
+def _pointer(error: jsonschema.ValidationError) -> str:
+    parts = [str(p).replace("~", "~0").replace("/", "~1") for p in error.absolute_path]
+    return "".join(f"/{p}" for p in parts)
+
+
+@pytest.mark.parametrize("case", cases(worked("translate"), "worked translation examples"))
+def test_worked_translation(runtime: ModuleType, case: Worked) -> None:
+    """The interpreter gives exactly the payload and warnings the example states (and the
+    gateway's schema accepts the payload), or refuses the stated canonical field: the
+    mapping itself, or the gateway's schema at the place the mapping puts the field."""
+    mapping, entry = MAPPINGS[case.key], case.entry
+    canonical_errors = list(canonical_validator(mapping["canonical"]).iter_errors(entry["request"]))
+    assert (not canonical_errors) is entry.get("canonical_valid", True), canonical_errors
+    error = entry.get("error")
+    if error is None:
+        payload, warnings = _translate(runtime, case)
+        assert payload == case.expected_payload()
+        assert warnings == case.warnings()
+        assert not [e.message for e in _schema_issues(case, payload)]
+    elif error.get("by", "mapping") == "mapping":
+        with pytest.raises(runtime.TranslationError) as caught:
+            _translate(runtime, case)
+        assert caught.value.field == error["field"]
+        if "match" in error:
+            assert re.search(case.pattern(error["match"]), str(caught.value)), str(caught.value)
+    else:
+        payload, _ = _translate(runtime, case)
+        issues = _schema_issues(case, payload)
+        assert issues, "the gateway's schema accepts the payload"
+        located = [runtime.locate(mapping, _pointer(i), version=case.version) for i in issues]
+        assert next((f for f in located if f), None) == error["field"], located
+
+
+@pytest.mark.parametrize("case", cases(worked("results"), "worked result examples"))
+def test_worked_result(runtime: ModuleType, case: Worked) -> None:
+    mapping, entry = MAPPINGS[case.key], case.entry
+    payload = case.example(entry["example"]) if "example" in entry else entry["payload"]
+    if "error" in entry:
+        with pytest.raises(runtime.TranslationError) as caught:
+            runtime.translate_result(payload, mapping=mapping, version=case.version)
+        assert caught.value.field == entry["error"]["field"]
+        if "match" in entry["error"]:
+            assert re.search(case.pattern(entry["error"]["match"]), str(caught.value))
+        return
+    result = runtime.translate_result(payload, mapping=mapping, version=case.version)
+    assert not list(canonical_validator(mapping["canonical"], "result").iter_errors(result))
+    assert result["raw"] == payload
+    assert {k: v for k, v in result.items() if v is not None and k != "raw"} == entry["result"]
+
+
+def _pricing(key: str) -> dict[str, Any]:
+    """The documented pricing of the version the mapping is written for (what quote uses)."""
+    mapping = MAPPINGS[key]
+    manifest = yaml.safe_load((SCHEMAS / mapping["provider"] / "manifest.yaml").read_text())
+    return manifest["endpoints"][mapping["endpoint"]]["versions"][mapping["version"]]["pricing"]
+
+
+@pytest.mark.parametrize("case", cases(worked("quotes"), "worked quote examples"))
+def test_worked_quote(runtime: ModuleType, pricing: ModuleType, case: Worked) -> None:
+    request = case.entry["request"]
+    assert not list(canonical_validator(MAPPINGS[case.key]["canonical"]).iter_errors(request))
+    price = pricing.price(
+        _pricing(case.key),
+        seconds=pricing.request_seconds(request),
+        generate_audio=pricing.request_audio(request),
+        voice_control=pricing.request_voice_control(request),
+    )
+    expected = case.entry.get("price", {})
+    assert {k: price.get(k) for k in expected} == pytest.approx(expected), price
+    try:
+        payload, _ = _translate(runtime, case)
+        accepts = not _schema_issues(case, payload)
+    except runtime.TranslationError:
+        accepts = False
+    assert accepts is case.entry["accepts"]
+
+
+@pytest.mark.parametrize("case", cases(worked("describe"), "worked describe examples"))
+def test_worked_describe_envelope_and_locate(runtime: ModuleType, case: Worked) -> None:
+    mapping, entry, version = MAPPINGS[case.key], case.entry, case.version
+    rows = {row["canonical"]: row for row in runtime.describe(mapping, version=version)}
+    for expected in entry.get("fields", []):
+        row = rows[expected["canonical"]]
+        assert {k: row[k] for k in expected} == expected
+    if "envelope" in entry:
+        assert runtime.describe_envelope(mapping, version=version) == entry["envelope"]
+    for pointer, field in entry.get("locate", {}).items():
+        assert runtime.locate(mapping, pointer, version=version) == field, pointer
+
+
+# ---- generic machinery, on the open-world test provider -------------------------------
 
 
 def test_pass_policy_sends_the_canonical_name_with_a_warning(runtime: ModuleType) -> None:
-    mapping = {**MAPPINGS["runcomfy/image-to-video"]}
+    mapping = {**FIXTURE_MAPPING}
     fields = {
         **mapping["request"]["fields"],
         "cfg_scale": {"unsupported": "pass", "reason": "undocumented"},
@@ -138,7 +212,10 @@ def test_pass_policy_sends_the_canonical_name_with_a_warning(runtime: ModuleType
     payload, warnings = runtime.translate_request(
         {"start_image": "https://x.test/u.png", "prompt": "p", "cfg_scale": 0.2}, mapping=mapping
     )
-    assert payload["cfg_scale"] == 0.2 and warnings[0].startswith("cfg_scale: passed through")
+    assert payload["cfg_scale"] == 0.2
+    assert warnings == [
+        "cfg_scale: passed through undocumented to acme-sync/image-to-video: undocumented"
+    ]
 
 
 def test_local_files_are_read_only_when_allowed_and_the_provider_takes_them(
@@ -149,8 +226,7 @@ def test_local_files_are_read_only_when_allowed_and_the_provider_takes_them(
 
     def run(path: Path, **options: Any) -> Any:
         request = {"prompt": "p", "start_image": str(path)}
-        mapping = MAPPINGS["runcomfy/image-to-video"]
-        return runtime.translate_request(request, mapping=mapping, **options)
+        return runtime.translate_request(request, mapping=FIXTURE_MAPPING, **options)
 
     payload, _ = run(image, local_files=True, file_inputs="data-uri")
     assert payload["start_image_url"] == "data:image/png;base64,iVBORw=="
@@ -162,81 +238,21 @@ def test_local_files_are_read_only_when_allowed_and_the_provider_takes_them(
         run(tmp_path / "nope.png", local_files=True, file_inputs="data-uri")
 
 
-def test_runware_audio_switch_is_provider_settings_sound(translate: Callable[..., Any]) -> None:
-    base = {"prompt": "a cat", "start_image": "https://x.test/a.png"}
-    for audio in (True, False):
-        payload, warnings = translate({**base, "generate_audio": audio}, "runware/image-to-video")
-        assert payload[0]["providerSettings"] == {"klingai": {"sound": audio}} and not warnings
+# ---- results, derived from the catalog ------------------------------------------------
 
 
-def test_aspect_ratio_becomes_runware_width_and_height(
-    runtime: ModuleType, translate: Callable[..., Any]
-) -> None:
-    payload, _ = translate({"prompt": "a cat", "aspect_ratio": "9:16"}, "runware/text-to-video")
-    assert (payload[0]["width"], payload[0]["height"]) == (1080, 1920)
-    payload, _ = translate({"prompt": "a cat", "aspect_ratio": "1:1"}, "runware/text-to-video")
-    assert (payload[0]["width"], payload[0]["height"]) == (1440, 1440)
-    payload, _ = translate({"prompt": "a cat"}, "runware/text-to-video")  # size is required
-    assert (payload[0]["width"], payload[0]["height"]) == (1920, 1080)
-    assert runtime.locate(MAPPINGS["runware/text-to-video"], "/0/width") == "aspect_ratio"
-
-
-def test_locate_and_describe(runtime: ModuleType) -> None:
-    runware = MAPPINGS["runware/image-to-video"]
-    assert runtime.locate(runware, "/0/positivePrompt") == "prompt"
-    assert runtime.locate(runware, "/0/inputs/frameImages/1/image") == "start_image"
-    assert runtime.locate(MAPPINGS["runflow/image-to-video"], "/input/duration") == "duration"
-    assert runtime.locate(MAPPINGS["runflow/image-to-video"], "/duration") is None
-    rows = {r["canonical"]: r for r in runtime.describe(runware)}
-    assert rows["start_image"]["provider"] == "inputs.frameImages[]"
-    assert (
-        rows["start_image"]["transform"] == "inline_file, wrap(key=image, with={'frame': 'first'})"
-    )
-    assert rows["elements[].frontal_image"]["provider"] == "inputs.elements[].frontalImage"
-    assert rows["cfg_scale"]["policy"].startswith("drop:")
-    assert runtime.describe_envelope(runware)[-1] == "wrap in a one-task array"
-
-
-SEED_REQUESTS = {
-    # seed 004 examples, in canonical form
-    "request-lantern-regatta-at-daybreak.json": ("image-to-video", ["start_image"]),
-    "request-copper-aviary-dawn-tableau.json": ("image-to-video", ["start_image", "end_image"]),
-    "request-volcanic-glass-violin-recital.json": ("text-to-video", []),
-    "request-amber-observatory-ice-plain.json": ("text-to-video", []),
-}
-
-
-@pytest.mark.parametrize("name", sorted(SEED_REQUESTS))
-def test_seed_runware_requests_are_reproduced_from_canonical(
-    runtime: ModuleType, name: str
-) -> None:
-    endpoint, frames = SEED_REQUESTS[name]
-    expected = json.loads(
-        (SCHEMAS / "runware" / endpoint / "2026-11-22" / "examples" / name).read_text()
-    )
-    task = expected[0]
-    request: dict[str, Any] = {
-        "prompt": task["positivePrompt"],
-        "negative_prompt": task["negativePrompt"],
-        "duration": task["duration"],
-    }
-    for canonical, frame in zip(frames, task.get("inputs", {}).get("frameImages", []), strict=True):
-        request[canonical] = frame["image"]
-    if "width" in task:
-        request["aspect_ratio"] = "16:9"
-    assert not list(canonical_validator(endpoint).iter_errors(request))
-    payload, warnings = runtime.translate_request(
-        request, mapping=MAPPINGS[f"runware/{endpoint}"], make_id=lambda: task["taskUUID"]
-    )
-    assert payload == expected and warnings == []
+def _versions(key: str) -> list[str | None]:
+    """None (the mapping's own version) and every other version it maps."""
+    return [None, *MAPPINGS[key].get("versions", {})]
 
 
 def _responses() -> list[tuple[str, str | None, Path]]:
     found = []
     for key, mapping in sorted(MAPPINGS.items()):
-        for version in [mapping["version"], *mapping.get("versions", {})]:
-            for path in sorted((SCHEMAS / key / version / "examples").glob("response-*.json")):
-                found.append((key, None if version == mapping["version"] else version, path))
+        for version in _versions(key):
+            folder = SCHEMAS / key / (version or mapping["version"])
+            for path in sorted((folder / "examples").glob("response-*.json")):
+                found.append((key, version, path))
     return found
 
 
@@ -250,74 +266,32 @@ def test_seed_results_translate_to_the_canonical_result(
     result = runtime.translate_result(payload, mapping=MAPPINGS[key], version=version)
     assert not list(canonical_validator(MAPPINGS[key]["canonical"], "result").iter_errors(result))
     assert result["video_url"].startswith("https://") and result["raw"] == payload
-    if key.startswith("runware/"):
-        assert result["cost"] in (1.12, 0.896)
 
 
-RESULTS_FROM_SEED_SCHEMAS = [
-    # seed 000 output schema, as a finished run (callback `output` / run body)
-    (
-        "runflow/image-to-video",
-        None,
-        {
-            "id": "r1",
-            "status": "succeeded",
-            "output": {
-                "outputs": [{"url": "https://cdn.test/v.mp4", "type": "video", "duration": 5.0}],
-                "nsfw_detected": False,
-                "seed": 42,
-                "timing": None,
-            },
-        },
-        {
-            "video_url": "https://cdn.test/v.mp4",
-            "duration": 5.0,
-            "seed": 42,
-            "nsfw_detected": False,
-        },
-    ),
-    (
-        "runflow/image-to-video",
-        "2026-04-05",
-        {"video": {"url": "https://cdn.test/legacy.mp4"}},
-        {"video_url": "https://cdn.test/legacy.mp4"},
-    ),
-    (
-        "runcomfy/image-to-video",
-        None,
-        {"output": {"video": "https://cdn.test/c.mp4"}},
-        {"video_url": "https://cdn.test/c.mp4"},
-    ),
-    (
-        "runware/text-to-video",
-        None,
-        [
-            {
-                "taskType": "videoInference",
-                "taskUUID": FIXED_ID,
-                "videoURL": "https://cdn.test/w.mp4",
-                "cost": 0.56,
-            }
-        ],
-        {"video_url": "https://cdn.test/w.mp4", "cost": 0.56},
-    ),
-]
+def _without_video(path: str) -> Any:
+    """A body with everything around `path` (a mapping's dotted result path) but the video."""
+    node: Any = {}
+    for token in reversed(path.split(".")[:-1]):
+        node = [node] if token.isdigit() else {token: node}
+    return node
 
 
-@pytest.mark.parametrize(("key", "version", "payload", "expected"), RESULTS_FROM_SEED_SCHEMAS)
-def test_results_in_each_documented_shape(
-    runtime: ModuleType, key: str, version: str | None, payload: Any, expected: dict[str, Any]
+@pytest.mark.parametrize(
+    ("key", "version"), [(k, v) for k in sorted(MAPPINGS) for v in _versions(k)]
+)
+def test_a_result_without_video_is_refused(
+    runtime: ModuleType, key: str, version: str | None
 ) -> None:
-    result = runtime.translate_result(payload, mapping=MAPPINGS[key], version=version)
-    assert {k: v for k, v in result.items() if v is not None and k != "raw"} == expected
+    fields = runtime.resolve(MAPPINGS[key], version=version)["result"]["fields"]
+    bodies = [{}, *(_without_video(p) for p in fields["video_url"]["from"])]
+    for body in bodies:
+        with pytest.raises(
+            runtime.TranslationError, match=rf"^video_url: {re.escape(key)} result has no video URL"
+        ):
+            runtime.translate_result(body, mapping=MAPPINGS[key], version=version)
 
 
-def test_a_result_without_video_is_refused(runtime: ModuleType) -> None:
-    with pytest.raises(
-        runtime.TranslationError,
-        match=r"^video_url: runcomfy/image-to-video result has no video URL",
-    ):
-        runtime.translate_result({"output": {}}, mapping=MAPPINGS["runcomfy/image-to-video"])
+# ---- pricing --------------------------------------------------------------------------
 
 
 def test_pricing_by_feature(pricing: ModuleType) -> None:
@@ -343,9 +317,11 @@ def test_pricing_by_feature(pricing: ModuleType) -> None:
 
 
 def test_pricing(pricing: ModuleType) -> None:
-    runflow = {"currency": "USD", "rates": [{"per_second": 0.112, "generate_audio": False}]}
-    assert pricing.price(runflow, seconds=10, generate_audio=False)["total"] == pytest.approx(1.12)
-    unknown = pricing.price(runflow, seconds=10, generate_audio=True)
+    audio_off = {"currency": "USD", "rates": [{"per_second": 0.112, "generate_audio": False}]}
+    assert pricing.price(audio_off, seconds=10, generate_audio=False)["total"] == pytest.approx(
+        1.12
+    )
+    unknown = pricing.price(audio_off, seconds=10, generate_audio=True)
     assert unknown["known"] is False and unknown["reason"] == "no price documented with audio on"
     assert (
         pricing.price({"currency": "USD", "rates": []}, seconds=5, generate_audio=True)["reason"]
