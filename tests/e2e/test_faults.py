@@ -1,10 +1,14 @@
-"""Every injected fault, against the real clients over loopback HTTP."""
+"""Every injected fault, against the real clients over loopback HTTP.
+
+Providers are chosen by what their manifests say (polled, cancellable, idempotent); the
+paths and error shapes asserted on are read from the manifests (see conftest)."""
 
 from __future__ import annotations
 
 import pytest
 
 from kling_gateways._runtime import errors
+from kling_gateways._runtime.pointer import get_pointer
 from kling_gateways._runtime.retry import RetryPolicy
 
 from .conftest import (
@@ -12,11 +16,15 @@ from .conftest import (
     IDEMPOTENT,
     NOT_IDEMPOTENT,
     POLLED,
+    PROVIDERS,
     UNCANCELLABLE,
+    error_pointer,
     lifecycle,
     make_async_client,
     make_client,
+    own_path,
     request_for,
+    task_of,
 )
 
 POLL_FAULTS = [
@@ -65,51 +73,74 @@ def test_submit_after_429_is_retried_once_accepted(fake, provider):
     assert len(gateway.store.jobs) == 1 and gateway.store.duplicates() == {}
 
 
-def test_rate_limit_error_carries_retry_after_when_retries_run_out(fake):
-    gateway = fake("runflow")
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_rate_limit_error_carries_retry_after_when_retries_run_out(fake, provider):
+    gateway = fake(provider)
     gateway.set_faults([{"kind": "rate_limit", "op": "submit", "times": 10, "retry_after": "7"}])
     policy = RetryPolicy(max_retries=0)
     with (
-        make_client("runflow", gateway.url, retry=policy) as client,
+        make_client(provider, gateway.url, retry=policy) as client,
         pytest.raises(errors.RateLimitError) as info,
     ):
-        client.image_to_video.submit(request_for("runflow"))
+        client.image_to_video.submit(request_for(provider))
     assert info.value.retry_after == 7.0 and info.value.status_code == 429
+    assert gateway.store.requests[lifecycle(provider)["submit"]["path"]] == 1
+    assert gateway.store.jobs == {}
 
 
 @pytest.mark.parametrize("provider", IDEMPOTENT)
 @pytest.mark.parametrize("kind", ["error", "drop", "malformed"])
-def test_idempotent_submit_is_retried_with_the_same_task_uuid(fake, kind, provider):
+def test_idempotent_submit_is_retried_with_the_same_idempotency_id(fake, kind, provider):
+    """The id sits where the manifest's `idempotency.field` points in the task."""
     gateway = fake(provider)
     gateway.set_faults([{"kind": kind, "op": "submit", "times": 2, "after": True}])
     with make_client(provider, gateway.url) as client:
         result = client.image_to_video.run(request_for(provider), timeout=10)
     assert result.video_url
-    assert len(gateway.store.jobs) == 1
+    (job,) = gateway.store.jobs.values()
+    field = lifecycle(provider)["idempotency"]["field"]
+    assert get_pointer(task_of(provider, job.body), field) == result.run_id
     assert gateway.store.attempts[result.run_id] == 3  # one job, three deliveries of the task
     assert gateway.store.duplicates() == {}
 
 
-def test_slow_response_beyond_http_timeout_raises_timeout(fake):
-    gateway = fake("runcomfy")
+@pytest.mark.parametrize("provider", POLLED)
+def test_slow_response_beyond_http_timeout_raises_timeout(fake, provider):
+    gateway = fake(provider)
     gateway.set_faults([{"kind": "slow", "op": "status", "times": 5, "delay": 1.0}])
     policy = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.01)
-    with make_client("runcomfy", gateway.url, timeout=0.2, retry=policy) as client:
-        run = client.image_to_video.submit(request_for("runcomfy"))
+    with make_client(provider, gateway.url, timeout=0.2, retry=policy) as client:
+        run = client.image_to_video.submit(request_for(provider))
         with pytest.raises(errors.TimeoutError):
             client.image_to_video.status(run)
+    assert gateway.gateway.faults.fired() == {"status:slow": 2}  # the first try and one retry
 
 
-def test_server_errors_exhaust_retries_into_provider_error_with_body(fake):
-    gateway = fake("runware")
+@pytest.mark.parametrize("provider", POLLED)
+def test_server_errors_exhaust_retries_into_provider_error_with_body(fake, provider):
+    """The error body is in the provider's own shape: the message where the manifest's
+    `errors.message` points (an object or an array of errors alike)."""
+    gateway = fake(provider)
     gateway.set_faults([{"kind": "error", "op": "status", "times": 100, "status_code": 502}])
-    with make_client("runware", gateway.url) as client:
-        run = client.image_to_video.submit(request_for("runware"))
+    with make_client(provider, gateway.url) as client:
+        run = client.image_to_video.submit(request_for(provider))
         with pytest.raises(errors.ProviderError) as info:
             client.image_to_video.status(run)
+    message = "internal error (injected fault)"
     assert info.value.status_code == 502
-    assert info.value.body == {"errors": [{"message": "internal error (injected fault)"}]}
-    assert info.value.message == "internal error (injected fault)"
+    assert info.value.message == message
+    pointer = error_pointer(provider)
+    if pointer is not None:
+        assert info.value.body == _error_body(pointer, message)
+
+
+def _error_body(pointer: str, message: str) -> object:
+    """The smallest document holding `message` at `pointer` (digits index arrays)."""
+    node: object = message
+    for token in reversed(pointer.lstrip("/").split("/")):
+        node = [node] if token.isdigit() else {token: node}
+    assert get_pointer(node, pointer) == message
+    return node
 
 
 @pytest.mark.parametrize("provider", CANCELLABLE)
@@ -123,15 +154,19 @@ def test_never_completing_run_times_out_and_is_cancelled(fake, provider):
     assert job.final == "cancelled" and info.value.run_id == job.id
 
 
-def test_wait_timeout_can_leave_the_run_alone(fake):
-    gateway = fake("runflow")
+@pytest.mark.parametrize("provider", POLLED)
+def test_wait_timeout_can_leave_the_run_alone(fake, provider):
+    gateway = fake(provider)
     gateway.set_faults([{"kind": "never_complete", "op": "submit"}])
-    with make_client("runflow", gateway.url) as client:
-        run = client.image_to_video.submit(request_for("runflow"))
+    with make_client(provider, gateway.url) as client:
+        run = client.image_to_video.submit(request_for(provider))
         with pytest.raises(errors.TimeoutError) as info:
             client.image_to_video.wait(run, timeout=0.1, cancel_on_timeout=False)
     assert info.value.cancelled is False
     assert gateway.store.jobs[run.id].final is None
+    cancel_path = own_path(provider, "cancel", run.id) if provider in CANCELLABLE else None
+    if cancel_path is not None:  # else it is also the status path: counted together
+        assert gateway.store.requests[cancel_path] == 0
 
 
 @pytest.mark.parametrize("provider", UNCANCELLABLE)
@@ -161,9 +196,13 @@ async def test_async_faults_and_timeout(fake, provider):
     assert info.value.cancelled is (provider in CANCELLABLE)
 
 
-def test_connection_refused_is_a_connection_error():
-    with (
-        make_client("runflow", "http://127.0.0.1:9", retry=RetryPolicy(max_retries=1)) as client,
-        pytest.raises(errors.APIConnectionError),
-    ):
-        client.image_to_video.status("some-run")
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_connection_refused_is_a_connection_error(provider):
+    """On the submit (never resent) and, where the lifecycle polls, on the retried status."""
+    policy = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.01)
+    with make_client(provider, "http://127.0.0.1:9", retry=policy) as client:
+        with pytest.raises(errors.APIConnectionError):
+            client.image_to_video.submit(request_for(provider))
+        if provider in POLLED:
+            with pytest.raises(errors.APIConnectionError):
+                client.image_to_video.status("some-run")

@@ -1,22 +1,43 @@
-"""Each provider, sync and async, over real loopback HTTP against its fake gateway."""
+"""Each provider, sync and async, over real loopback HTTP against its fake gateway.
+
+The providers, their endpoint versions and what each can do come from the catalog (see
+conftest); paths, auth variables, status words and error pointers are read from manifests."""
 
 from __future__ import annotations
+
+import importlib
 
 import pytest
 
 from kling_gateways._runtime import errors
+from kling_gateways._runtime.pointer import get_pointer
 
 from .conftest import (
+    API_SECRET,
     CANCELLABLE,
+    ENDPOINT,
+    ENDPOINT_VERSIONS,
     POLLED,
     PROVIDERS,
+    SYNC_VERSIONS,
     UNCANCELLABLE,
+    current,
+    error_pointer,
     lifecycle,
     make_async_client,
     make_client,
+    manifest,
+    module,
+    own_path,
+    replaced,
     request_for,
+    resource,
+    start_image_at,
     status_word,
+    version_params,
 )
+
+IMAGE_TAKERS = [p for p in PROVIDERS if start_image_at(p) is not None]
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -40,6 +61,48 @@ async def test_async_run_returns_a_video_url(fake, provider):
         result = await client.image_to_video.run(request_for(provider), timeout=10)
     assert result.video_url and result.video_url.endswith(".mp4")
     assert len(gateway.store.jobs) == 1
+
+
+@pytest.mark.parametrize(("provider", "endpoint", "version"), version_params(ENDPOINT_VERSIONS))
+def test_every_endpoint_version_runs_at_its_manifest_path(fake, provider, endpoint, version):
+    """Old versions included: each is its resource's `v<YYYY_MM_DD>` attribute, the plain
+    resource is the manifest's current version, and the submit goes to that version's path."""
+    gateway = fake(provider)
+    with make_client(provider, gateway.url) as client:
+        assert resource(client, endpoint).spec.version == current(provider, endpoint)
+        versioned = resource(client, endpoint, version)
+        assert (versioned.spec.endpoint, versioned.spec.version) == (endpoint, version)
+        request = request_for(provider, endpoint=endpoint, version=version)
+        result = versioned.run(request, timeout=10)
+    assert result.video_url and result.video_url.endswith(".mp4")
+    assert len(gateway.store.jobs) == 1
+    assert gateway.store.requests[lifecycle(provider, endpoint, version)["submit"]["path"]] >= 1
+
+
+@pytest.mark.parametrize(("provider", "endpoint", "version"), version_params(ENDPOINT_VERSIONS))
+async def test_every_endpoint_version_runs_async(fake, provider, endpoint, version):
+    gateway = fake(provider)
+    async with make_async_client(provider, gateway.url) as client:
+        versioned = resource(client, endpoint, version)
+        request = request_for(provider, endpoint=endpoint, version=version)
+        result = await versioned.run(request, timeout=10)
+    assert result.video_url and result.video_url.endswith(".mp4")
+    assert len(gateway.store.jobs) == 1
+
+
+@pytest.mark.parametrize(("provider", "endpoint", "version"), version_params(SYNC_VERSIONS))
+def test_sync_lifecycle_answers_on_submit(fake, provider, endpoint, version):
+    """A `sync` lifecycle: the submit's answer is the result; nothing is polled."""
+    gateway = fake(provider)
+    with make_client(provider, gateway.url) as client:
+        versioned = resource(client, endpoint, version)
+        run = versioned.submit(request_for(provider, endpoint=endpoint, version=version))
+        assert run.done and run.status == "succeeded"
+        result = versioned.run(request_for(provider, 1, endpoint=endpoint, version=version))
+    assert result.video_url and result.video_url.endswith(".mp4")
+    assert dict(gateway.store.requests) == {
+        lifecycle(provider, endpoint, version)["submit"]["path"]: 2
+    }
 
 
 @pytest.mark.parametrize("provider", POLLED)
@@ -72,6 +135,9 @@ def test_cancel(fake, provider):
         with pytest.raises(errors.RunFailedError) as info:
             client.image_to_video.result(run.id)
     assert info.value.run.status == "cancelled"
+    cancel_path = own_path(provider, "cancel", run.id)
+    if cancel_path is not None:  # else it is also the status path: counted together
+        assert gateway.store.requests[cancel_path] == 1
 
 
 @pytest.mark.parametrize("provider", UNCANCELLABLE)
@@ -83,31 +149,14 @@ def test_no_cancel_call_is_unsupported(fake, provider):
             client.image_to_video.cancel(run)
 
 
-def test_runflow_legacy_sync_endpoint(fake):
-    gateway = fake("runflow")
-    with make_client("runflow", gateway.url) as client:
-        legacy = client.image_to_video.v2026_04_05
-        run = legacy.submit({"prompt": "a cat", "start_image_url": "https://x.test/c.png"})
-        assert run.done and run.status == "succeeded"
-        result = legacy.run({"prompt": "a cat", "start_image_url": "https://x.test/c.png"})
-    assert result.video_url and result.video_url.endswith(".mp4")
-    assert gateway.store.requests["/v1/run/kuaishou/kling-video/v3/pro/image-to-video"] == 2
-
-
-def test_typed_request_model_is_accepted(fake):
-    from kling_gateways.runcomfy.image_to_video import Request
-
-    gateway = fake("runcomfy")
-    request = Request.model_validate(request_for("runcomfy"))
-    with make_client("runcomfy", gateway.url) as client:
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_typed_request_model_is_accepted(fake, provider):
+    models = importlib.import_module(f"{module(provider).__name__}.{ENDPOINT.replace('-', '_')}")
+    gateway = fake(provider)
+    request = models.Request.model_validate(request_for(provider))
+    with make_client(provider, gateway.url) as client:
         assert client.image_to_video.run(request, timeout=10).video_url
-
-
-def test_text_to_video_runflow(fake):
-    gateway = fake("runflow")
-    with make_client("runflow", gateway.url) as client:
-        result = client.text_to_video.run({"input": {"prompt": "waves"}}, timeout=10)
-    assert result.video_url
+    assert len(gateway.store.jobs) == 1
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -122,43 +171,58 @@ def test_invalid_request_raises_before_any_http_call(fake, provider):
     assert sum(gateway.store.requests.values()) == 0
 
 
-def test_provider_rejection_is_a_bad_request_error_with_body(fake):
-    gateway = fake("runcomfy")
-    with make_client("runcomfy", gateway.url) as client:
-        resource = client.image_to_video
-        resource.spec = type(resource.spec)(**{**resource.spec.__dict__, "validate": None})
+@pytest.mark.parametrize("provider", IMAGE_TAKERS)
+def test_provider_rejection_is_a_bad_request_error_with_body(fake, provider):
+    """With the client's own check off, a start image of the wrong type reaches the gateway,
+    which refuses it in its error shape: the message is read where the manifest's
+    `errors.message` points, and names the field."""
+    where = start_image_at(provider)
+    bad = replaced(request_for(provider), where, 5)
+    gateway = fake(provider)
+    with make_client(provider, gateway.url) as client:
+        submit = client.image_to_video
+        submit.spec = type(submit.spec)(**{**submit.spec.__dict__, "validate": None})
         with pytest.raises(errors.BadRequestError) as info:
-            resource.submit({"prompt": "x"})
+            submit.submit(bad)
     assert info.value.status_code == 422
-    assert "start_image_url" in info.value.message
-    assert isinstance(info.value.body, dict) and "detail" in info.value.body
+    assert where in info.value.message
+    assert isinstance(info.value.body, dict | list)
+    pointer = error_pointer(provider)
+    if pointer is not None:
+        assert get_pointer(info.value.body, pointer) == info.value.message
+    assert gateway.store.jobs == {}
 
 
-def test_wrong_key_is_an_authentication_error(fake):
-    gateway = fake("runflow", api_key="the-right-key")
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_wrong_key_is_an_authentication_error(fake, provider):
+    gateway = fake(provider, api_key="the-right-key")
     with (
-        make_client("runflow", gateway.url, api_key="wrong") as client,
+        make_client(provider, gateway.url, api_key="wrong") as client,
         pytest.raises(errors.AuthenticationError) as info,
     ):
-        client.image_to_video.submit(request_for("runflow"))
+        client.image_to_video.submit(request_for(provider))
     assert info.value.status_code == 401
+    assert gateway.store.jobs == {}
 
 
-def test_missing_key_is_a_configuration_error(monkeypatch):
-    from kling_gateways import runflow
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_missing_key_is_a_configuration_error(monkeypatch, provider):
+    env = manifest(provider)["auth"]["env"]
+    monkeypatch.delenv(env, raising=False)
+    with pytest.raises(errors.ConfigurationError, match=env):
+        module(provider).Client()
 
-    monkeypatch.delenv("RUNFLOW_API_KEY", raising=False)
-    with pytest.raises(errors.ConfigurationError, match="RUNFLOW_API_KEY"):
-        runflow.Client()
 
-
-def test_key_from_environment(fake, monkeypatch):
-    from kling_gateways import runcomfy
-
-    gateway = fake("runcomfy", api_key="env-key")
-    monkeypatch.setenv("RUNCOMFY_API_KEY", "env-key")
-    with runcomfy.Client(base_url=gateway.url, poll_interval=0.005) as client:
-        assert client.image_to_video.run(request_for("runcomfy"), timeout=10).video_url
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_key_from_environment(fake, monkeypatch, provider):
+    """The key (and a token provider's signing secret) from the variables the manifest names."""
+    auth = manifest(provider)["auth"]
+    gateway = fake(provider, api_key="env-key")
+    monkeypatch.setenv(auth["env"], "env-key")
+    if "token" in auth:
+        monkeypatch.setenv(auth["token"]["secret_env"], API_SECRET)
+    with module(provider).Client(base_url=gateway.url, poll_interval=0.005) as client:
+        assert client.image_to_video.run(request_for(provider), timeout=10).video_url
 
 
 @pytest.mark.parametrize("provider", POLLED)

@@ -1,39 +1,71 @@
-"""Local files: inlined as data URIs where the manifest says the provider takes them
-(Runware), refused before any HTTP call where it needs a URL (Runflow)."""
+"""Local files: inlined where the manifest says the provider takes inline images
+(`file_inputs: data-uri` or `base64`), refused before any HTTP call where it needs a URL.
+
+The file goes where the provider's image-to-video payload carries the start image (found in
+the mapping's translation of a canonical request, whatever the request envelope)."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kling_gateways._runtime.errors import FileInputError
+from kling_gateways._runtime.pointer import get_pointer
 
-from .conftest import make_client
+from .conftest import (
+    INLINES_FILES,
+    URLS_ONLY,
+    file_inputs,
+    make_client,
+    replaced,
+    request_for,
+    start_image_at,
+)
+
+PNG = b"\x89PNG\r\n\x1a\n-fake-png-"
 
 
-def test_runware_receives_a_local_image_as_a_data_uri(fake: Any, tmp_path: Path) -> None:
+def _with_local_image(provider: str, image: Path) -> tuple[str, Any]:
+    where = start_image_at(provider)
+    assert where is not None, f"{provider}: the mapping sends no start image"
+    return where, replaced(request_for(provider), where, image)
+
+
+@pytest.mark.parametrize("provider", INLINES_FILES)
+def test_a_local_image_is_sent_inline(fake: Any, tmp_path: Path, provider: str) -> None:
     image = tmp_path / "cat.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n-fake-png-")
-    gateway = fake("runware")
-    request = {"positivePrompt": "a cat surfing", "inputs": {"frameImages": [{"image": image}]}}
-    with make_client("runware", gateway.url) as client:
+    image.write_bytes(PNG)
+    where, request = _with_local_image(provider, image)
+    gateway = fake(provider)
+    with make_client(provider, gateway.url) as client:
         result = client.image_to_video.run(request, timeout=10)
     assert result.video_url
     (job,) = gateway.store.jobs.values()
-    sent = job.body[0]["inputs"]["frameImages"][0]["image"]
-    assert sent.startswith("data:image/png;base64,")
+    sent = get_pointer(job.body, where)
+    encoded = base64.b64encode(PNG).decode("ascii")
+    mode = file_inputs(provider)
+    if mode == "data-uri":
+        assert sent == f"data:image/png;base64,{encoded}"
+    elif mode == "base64":
+        assert sent == encoded
+    else:
+        pytest.fail(f"{provider}: no check written for file_inputs {mode!r}")
 
 
-def test_runflow_refuses_a_local_image_before_sending(fake: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("provider", URLS_ONLY)
+def test_a_local_image_is_refused_before_sending(fake: Any, tmp_path: Path, provider: str) -> None:
     image = tmp_path / "cat.png"
     image.write_bytes(b"\x89PNG")
-    gateway = fake("runflow")
-    request = {"input": {"prompt": "a cat surfing", "start_image_url": image}}
+    where, request = _with_local_image(provider, image)
+    gateway = fake(provider)
     with (
-        make_client("runflow", gateway.url) as client,
-        pytest.raises(FileInputError, match="needs a URL"),
+        make_client(provider, gateway.url) as client,
+        pytest.raises(FileInputError, match="needs a URL") as info,
     ):
         client.image_to_video.submit(request)
+    assert str(info.value).startswith(f"{where}: ")
     assert gateway.store.jobs == {}
+    assert sum(gateway.store.requests.values()) == 0
