@@ -37,8 +37,8 @@ EPILOG = """
 \b
 Examples:
   kling-codegen generate --check
-  kling-codegen validate runware/image-to-video payload.json --strict
-  kling-codegen translate --to runflow/image-to-video@2026-04-06 canonical.json
+  kling-codegen validate acme/image-to-video payload.json --strict
+  kling-codegen translate --to acme/image-to-video@2026-04-06 canonical.json
   kling-codegen diff old.json new.json --fail-on breaking
 
 \b

@@ -14,7 +14,7 @@ FORMATS = ("text", "json")
 EPILOG = """\b
 Examples:
   kling-codegen import acme/image-to-video https://acme.test/openapi.json --version 2026-12-01
-  kling-codegen import runcomfy/image-to-video schema.json --version 2026-12-01 --no-current
+  kling-codegen import acme/image-to-video schema.json --version 2026-12-01 --no-current
   kling-codegen import --check acme/image-to-video https://acme.test/openapi.json
 
 \b

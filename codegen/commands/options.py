@@ -1,7 +1,7 @@
 """Options and argument conventions that several commands share, declared once.
 
 Targets are named one way everywhere: `PROVIDER/ENDPOINT[@VERSION]`, e.g.
-`runware/image-to-video` or `runflow/image-to-video@2026-04-05`; `--version V` says the same
+`acme/image-to-video` or `acme/image-to-video@2026-04-05`; `--version V` says the same
 as `@V` where a command takes both.
 """
 

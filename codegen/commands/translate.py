@@ -43,9 +43,9 @@ def _read_request(path: str) -> Any:
 TRANSLATE_EXAMPLES = """
 \b
 Examples:
-  kling-codegen translate --to runware/image-to-video canonical.json
-  kling-codegen translate --to runflow/image-to-video@2026-04-05 canonical.json
-  echo '{"prompt": "a cat turns"}' | kling-codegen translate --to runflow/text-to-video -
+  kling-codegen translate --to acme/image-to-video canonical.json
+  kling-codegen translate --to acme/image-to-video@2026-04-05 canonical.json
+  echo '{"prompt": "a cat turns"}' | kling-codegen translate --to acme/text-to-video -
 """
 
 
@@ -55,7 +55,7 @@ Examples:
     "target",
     required=True,
     metavar="PROVIDER/ENDPOINT[@VERSION]",
-    help="The gateway endpoint, e.g. runware/image-to-video.",
+    help="The gateway endpoint, e.g. acme/image-to-video.",
 )
 @version_option
 @click.option(

@@ -20,9 +20,9 @@ from codegen.commands.validate_run import FORMATS, KINDS, ValidateArgs, emit, ru
 EXAMPLES = """
 \b
 Examples:
-  kling-codegen validate runware/image-to-video payload.json
-  kling-codegen validate runflow/image-to-video@2026-04-05 payload.json --strict
-  cat reply.json | kling-codegen validate runware/image-to-video - --kind response
+  kling-codegen validate acme/image-to-video payload.json
+  kling-codegen validate acme/image-to-video@2026-04-05 payload.json --strict
+  cat reply.json | kling-codegen validate acme/image-to-video - --kind response
 """
 
 

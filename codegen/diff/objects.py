@@ -57,7 +57,7 @@ def diff_objects(engine: Engine, old: Schema, new: Schema) -> list[Raw]:
 
 def _moved(engine: Engine, old_props: dict[str, Any], new_props: dict[str, Any]) -> list[Raw]:
     """Removed properties that reappear, by name, inside one new object property: a move into
-    an envelope (Runflow's `input`), said once so readers need not match the two lists."""
+    an envelope (an `input` object), said once so readers need not match the two lists."""
     removed = set(old_props) - set(new_props)
     found: list[Raw] = []
     for name in sorted(set(new_props) - set(old_props)):

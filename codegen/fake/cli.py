@@ -14,9 +14,9 @@ from codegen.errors import UsageError
 EXAMPLES = """
 \b
 Examples:
-  kling-codegen fake-gateway runflow --port 8080
-  kling-codegen fake-gateway runware --faults '[{"kind": "rate_limit", "op": "submit"}]'
-  kling-codegen fake-gateway runcomfy --complete-after 0.5 --api-key test-key
+  kling-codegen fake-gateway acme --port 8080
+  kling-codegen fake-gateway acme --faults '[{"kind": "rate_limit", "op": "submit"}]'
+  kling-codegen fake-gateway acme --complete-after 0.5 --api-key test-key
 """
 
 

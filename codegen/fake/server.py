@@ -14,7 +14,7 @@ from codegen.fake.faults import Fault
 
 
 class FakeGateway:
-    """`with FakeGateway("runflow") as fake: fake.url ...`; faults via `fake.set_faults`."""
+    """`with FakeGateway("acme") as fake: fake.url ...`; faults via `fake.set_faults`."""
 
     def __init__(
         self, provider: str, *, host: str = "127.0.0.1", port: int = 0, **options: Any

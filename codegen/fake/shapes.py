@@ -14,7 +14,7 @@ MAX_INDEX = 100  # a pointer into a list never grows it past this
 
 
 def provider_status(lifecycle: dict[str, Any], common: Common) -> str | None:
-    """The provider's word for a common status (None if it has none, e.g. Runware queued).
+    """The provider's word for a common status (None if it has none, e.g. no word for queued).
     A failed run of a provider that has no failed word but an `error_field` ends with its
     succeeded word and the error inside (failed inside COMPLETED)."""
     statuses = lifecycle.get("statuses", {})

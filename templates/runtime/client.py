@@ -218,7 +218,7 @@ class _ResourceCore(Generic[RequestT, CallbackT]):
         )
 
     def _claim(self, body: Any) -> Any:
-        """Refuse to submit an idempotency id (Runware's taskUUID) this client already sent.
+        """Refuse to submit an idempotency id (the manifest's idempotency field) already sent.
 
         The id is the caller's idempotency key: sent again, the gateway answers with the old
         task (or none), not a new video. Leave it out and the client makes a fresh one per run.
@@ -299,7 +299,7 @@ def _as_payload(request: Any) -> Any:
         return request.model_dump(mode="json", by_alias=True, exclude_none=True)
     if isinstance(request, Mapping):
         return dict(request)
-    if isinstance(request, list):  # a whole body, e.g. Runware's task array
+    if isinstance(request, list):  # a whole body, e.g. an array of tasks
         return [dict(item) if isinstance(item, Mapping) else item for item in request]
     raise TypeError(f"request must be a model, a mapping or a list, not {type(request).__name__}")
 

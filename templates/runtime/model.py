@@ -3,8 +3,8 @@
 `KlingModel` is strict: a payload the JSON Schema rejects must not be coerced into validity
 (no "5" for 5), so that models and validators agree. One coercion JSON Schema itself makes
 is applied: a number with a zero fractional part is an integer (2020-12, section 6.3 of the
-validation vocabulary), so `5.0` is read as `5` before pydantic's strict `int` sees it; an
-official Runware SDK types `duration` as a float and sends exactly that. Extra fields follow
+validation vocabulary), so `5.0` is read as `5` before pydantic's strict `int` sees it: a
+gateway's official SDK may type an integer field as a float and send exactly that. Extra fields follow
 each schema's `additionalProperties`, which the generated classes set themselves.
 
 `SchemaChecked` is mixed into a root model when its schema uses rules pydantic cannot

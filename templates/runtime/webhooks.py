@@ -8,7 +8,7 @@ callback: a receiver that must, de-duplicates on the run id (a run ends once).
 Several `v1=` entries may appear (secret rotation); one matching is enough, and timestamps
 outside the tolerance window are rejected (replays).
 
-`standard-webhooks` (the Standard Webhooks scheme, e.g. Replicate): three headers,
+`standard-webhooks` (the Standard Webhooks scheme): three headers,
 `webhook-id`, `webhook-timestamp` (Unix seconds) and `webhook-signature`, a space-separated
 list of `v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<raw body>")>`; the key is the
 base64-decoded part of a `whsec_...` secret. One matching entry is enough (rotation), and
