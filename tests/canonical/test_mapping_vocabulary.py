@@ -1,4 +1,4 @@
-"""The mapping vocabulary added for Kling's own API and Replicate, on throwaway mappings:
+"""Mapping vocabulary on throwaway mappings:
 json_text, an integer item index, `set` with `when`, inline_file as bare base64, lookup keys
 for booleans."""
 

@@ -1,4 +1,4 @@
-"""Vocabulary for Kling's own API and Replicate: jwt-hs256 tokens, the standard-webhooks
+"""Auth and signing vocabulary: jwt-hs256 tokens, the standard-webhooks
 signature scheme and prefer-wait submits, checked against independent computations."""
 
 from __future__ import annotations
