@@ -35,9 +35,8 @@ EXAMPLES = _examples()
 
 def _module(path: Path) -> Any:
     provider, endpoint, version = path.relative_to(SCHEMAS).parts[:3]
-    return importlib.import_module(
-        f"kling_gateways.{provider}.{endpoint.replace('-', '_')}.v{version.replace('-', '_')}"
-    )
+    package = ".".join(part.replace("-", "_") for part in (provider, endpoint))
+    return importlib.import_module(f"kling_gateways.{package}.v{version.replace('-', '_')}")
 
 
 def test_catalog_has_examples_of_both_verdicts() -> None:
