@@ -185,7 +185,7 @@ def _same(issues: list[str], expected: list[str]) -> bool:
 
 
 Mistake = tuple[str, str, Any, list[str]]
-KINDS_OF_MISTAKE = ("maximum", "maxItems", "required", "type", "null")
+KINDS_OF_MISTAKE = ("maximum", "maxItems", "required", "type", "type, listed values", "null")
 
 
 def _mistakes(root: dict[str, Any], payload: Any) -> list[Mistake]:
@@ -216,9 +216,11 @@ def _mistakes(root: dict[str, Any], payload: Any) -> list[Mistake]:
                 found.append(
                     ("required", f"{here} left out", _replaced(payload, here, ...), [message])
                 )
-            if _types(child) == ["string"] and not {"const", "enum"} & set(child):
+            if _types(child) == ["string"]:
                 message = f'{here}: 5 is not of type "string"'
-                found.append(("type", f"{here} = 5", _replaced(payload, here, 5), [message]))
+                # a field that lists its values also says 5 is not one of them
+                kind = "type" if not {"const", "enum"} & set(child) else "type, listed values"
+                found.append((kind, f"{here} = 5", _replaced(payload, here, 5), [message]))
         for key in sorted(set(node["properties"]) - set(value) - mentioned):
             child = _deref(root, node["properties"][key])
             if (
@@ -259,7 +261,7 @@ def test_mistakes_are_named_clearly_and_refused_by_the_model(version: Path) -> N
     schema = _request_schema(version)
     tried, wrong = 0, []
     for example in _valid_requests(version):
-        for _kind, what, payload, expected in _mistakes(schema, json.loads(example.read_text())):
+        for kind, what, payload, expected in _mistakes(schema, json.loads(example.read_text())):
             tried += 1
             issues = [str(i) for i in module.validate_request(payload)]
             try:
@@ -267,7 +269,9 @@ def test_mistakes_are_named_clearly_and_refused_by_the_model(version: Path) -> N
                 model = "accepted"
             except ValidationError:
                 model = "refused"
-            if not _same(issues, expected) or model != "refused":
+            alone = kind != "type, listed values"
+            named = _same(issues, expected) if alone else set(expected) <= set(issues)
+            if not named or model != "refused":
                 wrong.append(f"{example.name}: {what}: {issues} (model: {model}) != {expected}")
     assert tried and not wrong, "\n".join(wrong)
 
