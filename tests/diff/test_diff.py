@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from codegen.catalog import load_catalog
 from codegen.diff.catalog import changelog_markdown
 from codegen.diff.compare import diff_documents, diff_files
 from codegen.diff.load import make_document
@@ -16,6 +19,7 @@ from codegen.diff.model import Change
 from codegen.diff.rules import RULES, rules_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
 
 def changes(old: Any, new: Any, direction: str = "request") -> list[Change]:
@@ -107,8 +111,10 @@ def test_stable_order_and_fingerprints() -> None:
     assert len({c.fingerprint for c in first}) == 2
 
 
-def test_runflow_seed_001_to_000() -> None:
-    found = diff_files(FIXTURES / "runflow/old-request.json", FIXTURES / "runflow/new-request.json")
+def test_a_flat_body_moved_into_an_envelope() -> None:
+    found = diff_files(
+        FIXTURES / "envelope/old-request.json", FIXTURES / "envelope/new-request.json"
+    )
     by_location = {(c.rule, c.location): c.severity for c in found}
     assert by_location[("request-property-no-longer-accepted", "#/properties/voice_ids")] == (
         "breaking"
@@ -226,38 +232,108 @@ def test_catalog_changelog_and_rule_table(tmp_path: Path) -> None:
     assert all(f"`{rule}`" in table for rule in RULES)
 
 
+@dataclass(frozen=True)
+class Move:
+    """Two consecutive versions of an endpoint where the newer request holds fields of the
+    older one's body under a new property (an envelope)."""
+
+    old: Path
+    new: Path
+    key: str  # the new property
+    moved: frozenset[str]  # old top-level fields now under it
+    dropped: frozenset[str]  # old top-level fields found in neither place
+    open_before: bool  # the old body took any other property, so any value of `key`
+
+
+def _deref(root: dict[str, Any], node: Any) -> dict[str, Any]:
+    while isinstance(node, dict) and str(node.get("$ref", "")).startswith("#/"):
+        target: Any = root
+        for token in node["$ref"][2:].split("/"):
+            target = target[token]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node if isinstance(node, dict) else {}
+
+
+def _names(root: dict[str, Any], node: Any) -> set[str]:
+    """The property names of an object schema, its allOf/anyOf/oneOf branches included."""
+    node = _deref(root, node)
+    found = set(node.get("properties") or {})
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for branch in node.get(keyword) or []:
+            found |= _names(root, branch)
+    return found
+
+
+def _moves() -> list[Move]:
+    found = []
+    for endpoint in sorted(load_catalog(SCHEMAS).endpoints(), key=lambda e: e.key):
+        versions = list(endpoint.versions.values())
+        for older, newer in itertools.pairwise(versions):
+            old, new = older.schemas.get("request"), newer.schemas.get("request")
+            files = (old.path, new.path) if old and new else ()
+            if not files or not all(f.endswith("/request.json") for f in files):
+                continue  # a published OpenAPI document is diffed as a whole elsewhere
+            before = set(old.data.get("properties") or {})
+            after = new.data.get("properties") or {}
+            for key in sorted(set(after) - before):
+                inner = _names(new.data, after[key])
+                moved = (before & inner) - set(after)
+                if len(moved) >= 2:
+                    found.append(
+                        Move(
+                            SCHEMAS / old.path,
+                            SCHEMAS / new.path,
+                            key,
+                            frozenset(moved),
+                            frozenset(before - inner - set(after)),
+                            old.data.get("additionalProperties", True) is not False,
+                        )
+                    )
+    return found
+
+
+MOVES = _moves()
+
+
+def _moves_or_skip() -> list[Move]:
+    if not MOVES:
+        pytest.skip("no endpoint of the catalog moves fields into a new property between versions")
+    return MOVES
+
+
 def test_a_new_subtree_is_one_finding_not_one_per_nested_field() -> None:
-    """Runflow 2026-04-05 -> 2026-04-06 wraps the body in `input`: the narrowing of the new
-    subtree is reported once, with its nested constraints counted, not once per field."""
-    import json
+    """A version that wraps the body in a new property: the narrowing of the new subtree is
+    reported once, with its nested constraints counted, not once per field."""
+    for move in _moves_or_skip():
+        _one_finding_for_the_subtree(move)
+
+
+def _one_finding_for_the_subtree(move: Move) -> None:
     import subprocess
     import sys
 
-    base = "schemas/runflow/image-to-video"
     done = subprocess.run(
-        [sys.executable, "-m", "codegen", "diff", f"{base}/2026-04-05/request.json",
-         f"{base}/2026-04-06/request.json", "--format", "json"],
+        [sys.executable, "-m", "codegen", "diff", str(move.old), str(move.new), "--format", "json"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert done.returncode == 1
-    changes = json.loads(done.stdout)["changes"]
-    breaking = [c for c in changes if c["severity"] == "breaking"]
-    under_input = [c for c in breaking if c["location"].startswith("#/properties/input/")]
-    assert len(under_input) == 1
-    assert "nested constraints of the new property" in under_input[0]["message"]
-    assert any(c["location"] == "#/properties/voice_ids" for c in changes)
+    found = json.loads(done.stdout)["changes"]
+    breaking = [c for c in found if c["severity"] == "breaking"]
+    inside = [c for c in breaking if c["location"].startswith(f"#/properties/{move.key}/")]
+    assert done.returncode == (1 if breaking else 0)
+    if move.open_before:  # any value was accepted there: the whole subtree narrows it, once
+        assert len(inside) == 1, inside
+        assert "nested constraints of the new property" in inside[0]["message"]
+    else:
+        assert inside == []
+    for name in move.dropped:
+        assert any(c["location"] == f"#/properties/{name}" for c in found), name
 
 
 def test_fields_moved_into_an_envelope_are_named_once() -> None:
-    from pathlib import Path
-
-    from codegen.diff.compare import diff_files
-
-    base = Path("schemas/runflow/image-to-video")
-    changes = diff_files(
-        base / "2026-04-05/request.json", base / "2026-04-06/request.json", direction="request"
-    )
-    (moved,) = [c for c in changes if c.rule == "request-properties-moved"]
-    assert moved.location == "#/properties/input" and moved.severity == "info"
-    assert "prompt" in moved.message and "start_image_url" in moved.message
-    assert "voice_ids" not in moved.message  # removed for good, not moved
+    for move in _moves_or_skip():
+        found = diff_files(move.old, move.new, direction="request")
+        (moved,) = [c for c in found if c.rule == "request-properties-moved"]
+        assert moved.location == f"#/properties/{move.key}" and moved.severity == "info"
+        listed = moved.message.split(": ", 1)[1].split(", ")
+        assert sorted(listed) == sorted(move.moved)  # each moved field once
+        assert not set(listed) & move.dropped  # none removed for good

@@ -47,7 +47,7 @@ LIFECYCLE: dict[str, Any] = {
 def manifest(
     *, provider: str = PROVIDER, name: str = "Hostile", versions: dict[str, list[str]] | None = None
 ) -> dict[str, Any]:
-    """A minimal valid manifest (modelled on schemas/runcomfy/manifest.yaml)."""
+    """A minimal valid manifest: a queue lifecycle with every call (schemas/README.md)."""
     versions = versions or {ENDPOINT: [VERSION]}
     endpoints = {
         endpoint: {

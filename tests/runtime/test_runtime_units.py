@@ -129,8 +129,8 @@ def test_local_files_inline_or_fail_clearly(tmp_path: Path):
     image.write_bytes(b"\x89PNG")
     inlined = files.resolve_files({"img": image}, mode="data-uri")
     assert inlined["img"].startswith("data:image/png;base64,")
-    with pytest.raises(errors.FileInputError, match=r"/input/start_image_url.*needs a URL"):
-        files.resolve_files({"input": {"start_image_url": image}}, mode="url", provider="runflow")
+    with pytest.raises(errors.FileInputError, match=r"/input/start_image_url: acme needs a URL"):
+        files.resolve_files({"input": {"start_image_url": image}}, mode="url", provider="acme")
 
 
 def test_webhook_tolerance_window():
