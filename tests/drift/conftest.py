@@ -35,21 +35,6 @@ def schemas_copy(tmp_path: Path) -> Path:
     return target
 
 
-def catalog_of(providers: set[str], target: Path) -> Path:
-    """A copy of schemas/ with only `providers` (plus meta/, canonical/ and the baseline):
-    tests about what named providers disagree on stay true when the catalog grows."""
-
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        if Path(folder) != SCHEMAS:
-            return set()
-        return {
-            n for n in names if (SCHEMAS / n / "manifest.yaml").is_file() and n not in providers
-        }
-
-    shutil.copytree(SCHEMAS, target, ignore=ignore)
-    return target
-
-
 def endpoints() -> list[str]:
     """The canonical endpoints (schemas/canonical/<id>/), sorted."""
     return sorted(p.name for p in (SCHEMAS / "canonical").iterdir() if p.is_dir())
