@@ -7,12 +7,13 @@ provider's normalized request schema, walked along that path. Nested canonical f
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from codegen.drift.facts import VALUE_TRANSFORMS, node_facts, show
-from codegen.drift.walk import Node, items, prop, required_status
+from codegen.drift.walk import Node, items, json_type, prop, required_status, types
 
 # How the canonical request references elements in prompts (DESIGN.md, canonical names);
 # the `element_refs` transform rewrites this syntax into the provider's.
@@ -45,6 +46,8 @@ class Walk:
     items_node: Node | None = None  # the provider array a canonical list maps to
     sub_fields: Mapping[str, Any] | None = None  # `object` transform fields for list items
     lookup: Mapping[str, Any] | None = None
+    located: Node | None = None  # the node at the mapping's `to` path
+    json_text: bool = False  # the value travels as JSON text (`json_text`)
 
 
 def unsupported_cell(spec: Mapping[str, Any] | None, *, price: str) -> dict[str, Any]:
@@ -73,7 +76,7 @@ def request_cells(canonical: Mapping[str, Node], target: Target) -> dict[str, di
             cells.update(_nested_unsupported(name, canon, spec, target))
             continue
         walk = _walk(target, spec, sibling_index=_sibling_index(target.fields, name))
-        cells[name] = _cell(target, walk, sent_default=target.defaults.get(name))
+        cells[name] = _cell(target, walk, canon, sent_default=target.defaults.get(name))
         cells.update(_nested(name, canon, walk, target))
     return cells
 
@@ -104,10 +107,11 @@ def _locate(body: Node | None, to: str, *, sibling_index: int) -> Walk:
         found = prop(node, key) if node is not None else None
         node = found[0] if found else None
         statuses.append(found[1] if found else "no")
+    located = node
     if append and node is not None:
         statuses[-1] = _append_status(node, statuses[-1], sibling_index)
         node = items(node)
-    return Walk(node=node, name=to, required=_combine(statuses))
+    return Walk(node=node, name=to, required=_combine(statuses), located=located)
 
 
 def _append_status(array: Node, status: str, index: int) -> str:
@@ -137,6 +141,8 @@ def _apply(walk: Walk, step: Mapping[str, Any]) -> None:
         walk.lookup = step["table"]
     elif name == "each":
         _each(walk, step)
+    elif name == "json_text":
+        walk.json_text = True
 
 
 def _wrap(walk: Walk, step: Mapping[str, Any]) -> None:
@@ -160,11 +166,13 @@ def _each(walk: Walk, step: Mapping[str, Any]) -> None:
             walk.conversions.append(inner["name"])
 
 
-def _cell(target: Target, walk: Walk, *, sent_default: Any) -> dict[str, Any]:
+def _cell(target: Target, walk: Walk, canon: Node, *, sent_default: Any) -> dict[str, Any]:
     name = walk.name + "".join(f" ({q})" for q in walk.qualifiers)
     cell: dict[str, Any] = {"supported": True, "name": name, "wire": target.prefix + name}
     if walk.lookup is not None:
-        return _lookup_cell(cell, target, walk)
+        return _lookup_cell(cell, target, walk, types(canon), sent_default)
+    if walk.json_text and walk.located is not None:
+        return _json_text_cell(cell, target, walk, sent_default)
     if walk.node is None:
         cell["problem"] = f"mapped to {walk.name}, which the request schema does not define"
         cell["price"] = target.price
@@ -187,7 +195,24 @@ def _finish(cell: dict[str, Any], target: Target, walk: Walk, sent_default: Any)
     return cell
 
 
-def _lookup_cell(cell: dict[str, Any], target: Target, walk: Walk) -> dict[str, Any]:
+def _json_text_cell(
+    cell: dict[str, Any], target: Target, walk: Walk, sent_default: Any
+) -> dict[str, Any]:
+    """A value sent as JSON text: described by the field that carries the text."""
+    assert walk.located is not None
+    cell.update(node_facts(walk.located))
+    cell["required"] = walk.required
+    walk.semantics.append("sent as JSON text")
+    walk.node, walk.items_node = walk.located, None
+    return _finish(cell, target, walk, sent_default)
+
+
+def _lookup_cell(
+    cell: dict[str, Any], target: Target, walk: Walk, canon: list[str], sent_default: Any
+) -> dict[str, Any]:
+    """A looked-up value, in canonical terms: its allowed values are the table's keys (as
+    the canonical values they spell: `true`, not "true"), and its default the key the
+    provider's own default is looked up from (the provider's spelling as wire_default)."""
     table = walk.lookup or {}
     keys = sorted({k for v in table.values() if isinstance(v, dict) for k in v})
     if walk.name == "." and keys and walk.node is not None:
@@ -199,10 +224,43 @@ def _lookup_cell(cell: dict[str, Any], target: Target, walk: Walk) -> dict[str, 
     else:
         cell.update(node_facts(walk.node) if walk.node else {"type": "any"})
         cell["required"] = walk.required
-    cell["enum"] = sorted(table)
+        _lookup_default(cell, table, canon)
+    cell["enum"] = sorted((_canonical_key(k, canon) for k in table), key=_order)
     pairs = "; ".join(f"{k} -> {show(v)}" for k, v in sorted(table.items()))
     walk.semantics.append(f"value looked up: {pairs}")
-    return _finish(cell, target, walk, None)
+    return _finish(cell, target, walk, sent_default)
+
+
+def _lookup_default(cell: dict[str, Any], table: Mapping[str, Any], canon: list[str]) -> None:
+    """The provider's default as the canonical value it is looked up from, when exactly one
+    is; otherwise only its own spelling (wire_default)."""
+    if "default" not in cell:
+        return
+    wire = cell.pop("default")
+    cell.pop("wire_default", None)
+    keys = [k for k, v in table.items() if v == wire]
+    if len(keys) == 1:
+        cell["default"] = _canonical_key(keys[0], canon)
+    cell["wire_default"] = wire
+
+
+def _canonical_key(key: str, canon: list[str]) -> Any:
+    """A lookup key as the canonical value it spells (JSON for non-string fields)."""
+    if not canon or "string" in canon:
+        return key
+    try:
+        value = json.loads(key)
+    except ValueError:
+        return key
+    return (
+        value
+        if json_type(value) in canon or (json_type(value) == "integer" and "number" in canon)
+        else key
+    )
+
+
+def _order(value: Any) -> tuple[bool, Any]:
+    return isinstance(value, str), value
 
 
 def _readings(target: Target, ptr: str | None) -> list[str]:
@@ -216,6 +274,8 @@ def _nested(name: str, canon: Node, walk: Walk, target: Target) -> dict[str, dic
     if not subs:
         return {}
     fields = walk.sub_fields if walk.sub_fields is not None else {k: {"to": k} for k in subs}
+    if walk.json_text:
+        return {f"{name}.{k}": _in_text(walk, target, fields.get(k)) for k in subs}
     inner = Target(
         key=target.key,
         body=walk.node,
@@ -225,6 +285,24 @@ def _nested(name: str, canon: Node, walk: Walk, target: Target) -> dict[str, dic
         fields=fields,
     )
     return {f"{name}.{k}": v for k, v in request_cells(subs, inner).items()}
+
+
+def _in_text(walk: Walk, target: Target, spec: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A nested field inside a JSON text: where it goes, and that no schema describes it."""
+    if spec is None or "unsupported" in spec:
+        return unsupported_cell(spec, price=target.price)
+    return {
+        "supported": True,
+        "name": spec["to"],
+        "wire": f"{target.prefix}{walk.name}[].{spec['to']}",
+        "type": "any",
+        "required": "unknown",
+        "semantics": [
+            f"inside the JSON text of {walk.name}: the request schema does not describe it"
+        ],
+        "readings": [],
+        "price": target.price,
+    }
 
 
 def _nested_unsupported(

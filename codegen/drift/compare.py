@@ -84,7 +84,7 @@ def _missing(endpoint: str, cells: Mapping[str, Cell]) -> list[dict[str, Any]]:
     if not absent:
         return []
     parts = [f"{k}: {_why(c)}" for k, c in absent.items()]
-    others = [k for k in sorted(cells) if k not in absent]
+    others = [k for k in sorted(cells) if present(cells[k])]  # not those whose parent is absent
     if others:
         parts.append("present in " + ", ".join(others))
     return [_item(endpoint, "missing", sorted(absent), "; ".join(parts))]

@@ -10,12 +10,14 @@ compares two readings of the same files.
 
 The transforms read are the ones docs/drift.md describes: value transforms (`to_string`,
 `to_integer`: values converted back), `inline_file`, `element_refs`, `wrap`, `list`,
-`lookup` and `each` with `object` (nested fields). A cell whose mapping uses another
-transform is returned with `unread` naming it.
+`lookup` (values and default in canonical terms), `each` with `object` (nested fields) and
+`json_text` (described by the text field; nested fields inside it by no schema). A cell
+whose mapping uses another transform is returned with `unread` naming it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +31,7 @@ MISSING: Any = object()
 RANGE = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum", "multipleOf")
 VALUE_TRANSFORMS = ("to_string", "to_integer")
 READ = {*VALUE_TRANSFORMS, "inline_file", "element_refs", "wrap", "list", "lookup", "each"}
+READ |= {"json_text"}
 RESULT = "result."
 _BRANCHES = ("anyOf", "oneOf", "allOf")
 _CONDITIONAL = ("anyOf", "oneOf", "allOf", "then", "else")
@@ -254,6 +257,8 @@ class Walk:
     sub_fields: Mapping[str, Any] | None = None
     lookup: Mapping[str, Any] | None = None
     unread: list[str] = field(default_factory=list)
+    located: Node | None = None  # the node at the `to` path, before any transform
+    json_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -337,10 +342,14 @@ def request_cells(
             continue
         same_list = [k for k, v in fields.items() if v.get("to") == spec["to"]]
         walk = _walk(body, spec, same_list.index(name))
-        cells[name] = _cell(side, prefix, walk, defaults.get(name))
+        cells[name] = _cell(side, prefix, walk, defaults.get(name), types(canon))
         subs = subfields(canon)
         if subs:
             inner = walk.sub_fields if walk.sub_fields is not None else {k: {"to": k} for k in subs}
+            if walk.json_text:
+                for sub in subs:
+                    cells[f"{name}.{sub}"] = _in_text(side, prefix, walk, inner.get(sub))
+                continue
             nested = request_cells(subs, side, walk.node, f"{prefix}{walk.name}[].", inner, {})
             for sub, cell in nested.items():
                 if walk.unread:
@@ -373,7 +382,7 @@ def _absent(spec: Mapping[str, Any] | None, price: str) -> dict[str, Any]:
 def _walk(body: Node | None, spec: Mapping[str, Any], index: int) -> Walk:
     to: str = spec["to"]
     if to == ".":
-        walk = Walk(body, ".", "no")
+        walk = Walk(body, ".", "no", located=body)
     else:
         node, statuses = body, []
         for key in to.removesuffix("[]").split("."):
@@ -385,7 +394,7 @@ def _walk(body: Node | None, spec: Mapping[str, Any], index: int) -> Walk:
             if index >= int(node.schema.get("minItems", 0)):
                 statuses[-1] = "no"
             node = items(node)
-        walk = Walk(node, to, _combine(statuses))
+        walk = Walk(node, to, _combine(statuses), located=found[0] if found else None)
     for step in spec.get("transforms") or []:
         _step(walk, step)
     return walk
@@ -416,6 +425,8 @@ def _step(walk: Walk, step: Mapping[str, Any]) -> None:
         walk.node = items(walk.node)
     elif name == "lookup":
         walk.lookup = step["table"]
+    elif name == "json_text":
+        walk.json_text = True
     elif name == "each":
         walk.array, walk.node = walk.node, items(walk.node)
         for inner in step.get("transforms") or []:
@@ -430,13 +441,18 @@ def _step(walk: Walk, step: Mapping[str, Any]) -> None:
                 walk.unread.append(inner["name"])
 
 
-def _cell(side: Side, prefix: str, walk: Walk, sent_default: Any) -> dict[str, Any]:
+def _cell(
+    side: Side, prefix: str, walk: Walk, sent_default: Any, canon: list[str]
+) -> dict[str, Any]:
     name = walk.name + "".join(f" ({q})" for q in walk.qualifiers)
     cell: dict[str, Any] = {"supported": True, "name": name, "wire": prefix + name}
     if walk.unread:
         cell["unread"] = walk.unread
     if walk.lookup is not None:
-        return _lookup_cell(cell, side, prefix, walk, sent_default)
+        return _lookup_cell(cell, side, prefix, walk, sent_default, canon)
+    if walk.json_text and walk.located is not None:
+        walk.node, walk.array = walk.located, None
+        walk.semantics.append("sent as JSON text")
     if walk.node is None:
         cell["problem"] = f"mapped to {walk.name}, which the request schema does not define"
         cell["price"] = side.price
@@ -452,8 +468,38 @@ def _cell(side: Side, prefix: str, walk: Walk, sent_default: Any) -> dict[str, A
     return cell
 
 
+def _in_text(side: Side, prefix: str, walk: Walk, spec: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A nested field that travels inside a JSON text: no schema says anything about it."""
+    if spec is None or "unsupported" in spec:
+        return _absent(spec, side.price)
+    return {
+        "supported": True,
+        "name": spec["to"],
+        "wire": f"{prefix}{walk.name}[].{spec['to']}",
+        "type": "any",
+        "required": "unknown",
+        "semantics": [
+            f"inside the JSON text of {walk.name}: the request schema does not describe it"
+        ],
+        "price": side.price,
+    }
+
+
+def _as_canonical(key: str, canon: list[str]) -> Any:
+    """A lookup key (canonical values spelled as strings, JSON for non-strings) as the
+    canonical value it stands for."""
+    if "string" in canon or not canon:
+        return key
+    try:
+        value = json.loads(key)
+    except ValueError:
+        return key
+    kind = json_type(value)
+    return value if kind in canon or (kind == "integer" and "number" in canon) else key
+
+
 def _lookup_cell(
-    cell: dict[str, Any], side: Side, prefix: str, walk: Walk, sent_default: Any
+    cell: dict[str, Any], side: Side, prefix: str, walk: Walk, sent_default: Any, canon: list[str]
 ) -> dict[str, Any]:
     """A value looked up in the mapping's table: its allowed values are the table's keys
     and its default the key the provider's default is looked up from (canonical terms)."""
@@ -468,12 +514,14 @@ def _lookup_cell(
     else:
         cell.update(facts(walk.node) if walk.node else {"type": "any"})
         cell["required"] = walk.required
-    cell["enum"] = sorted(table)
+    values = [_as_canonical(k, canon) for k in table]
+    cell["enum"] = sorted(values, key=lambda v: (isinstance(v, str), v))
     if "default" in cell:
-        keys_of = [k for k, v in table.items() if v == cell["default"]]
+        wire = cell.pop("default")
+        keys_of = [k for k, v in table.items() if v == wire]
         if len(keys_of) == 1:
-            cell["wire_default"] = cell["default"]
-            cell["default"] = keys_of[0]
+            cell["default"] = _as_canonical(keys_of[0], canon)
+        cell["wire_default"] = wire
     if walk.conversions:
         cell["transforms"] = list(walk.conversions)
     if sent_default is not None:

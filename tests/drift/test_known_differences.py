@@ -29,10 +29,6 @@ KINDS += ("required", "semantics")
 PRICE = "(price)"
 # What a cell says that is context, not compared: the provenance readings shown beside it.
 CONTEXT = {"readings"}
-# A looked-up field's default: the report keeps it as the provider writes it and does not
-# say what the translators send (docs/drift.md: defaults are in canonical terms). Not
-# compared for those cells; reading.py gives the canonical reading.
-LOOKUP_DEFAULT = {"default", "wire_default", "sent_default"}
 
 
 @pytest.fixture(scope="module")
@@ -94,9 +90,6 @@ def test_each_cell_says_what_the_schema_says_along_the_mapping(
                         k: mine[k] for k in ("supported", "name", "wire")
                     }, where
                     continue
-                if any(s.startswith("value looked up: ") for s in mine.get("semantics", [])):
-                    mine = {k: v for k, v in mine.items() if k not in LOOKUP_DEFAULT}
-                    theirs = {k: v for k, v in theirs.items() if k not in LOOKUP_DEFAULT}
                 assert theirs == mine, where
                 checked += 1
     assert checked
@@ -258,7 +251,7 @@ def test_a_missing_item_names_each_provider_without_the_field(report: dict[str, 
         having = [k for k, c in sorted(cells.items()) if present(c)]
         if having:
             listed = item["detail"][len(head) :].removeprefix("; present in ").split(", ")
-            assert set(having) <= set(listed) and not set(absent) & set(listed), item
+            assert listed == having, item
         seen += 1
     assert seen and not items
 
