@@ -31,16 +31,17 @@ def watch(root: Path, regenerate: Callable[[], str], *, skip: tuple[Path, ...] =
     """Run `regenerate` now and after every change below `root`, until Ctrl-C (exit 0).
     `regenerate` returns the line to print; our errors are printed and watching goes on.
 
-    Events can be missed (a change made while the first run starts the watcher, an event
-    queue that overflows): when none has come for RECHECK_MS, the catalog's hash is compared
-    with the one of the last run."""
+    Events can be missed (a change made during the first run, before the watcher starts; an
+    event queue that overflows): when none has come for RECHECK_MS, the catalog's hash is
+    compared with the last one taken (before the first run, then at each quiet spell)."""
     from watchfiles import DefaultFilter
     from watchfiles import watch as changes
 
     ignored = DefaultFilter(ignore_paths=[str(p.resolve()) for p in skip])
     try:
         warm()
-        seen = _run(root, regenerate)
+        seen: str | None = tree_key(root)
+        _run(regenerate)
         _status(f"watching {root.as_posix()} for changes (Ctrl-C stops)")
         for batch in changes(
             root,
@@ -50,17 +51,22 @@ def watch(root: Path, regenerate: Callable[[], str], *, skip: tuple[Path, ...] =
             rust_timeout=RECHECK_MS,
             yield_on_timeout=True,
         ):
-            if batch or tree_key(root) != seen:
-                seen = _run(root, regenerate)
+            if batch:
+                seen = None  # taken at the next quiet spell, not on the way of this run
+                _run(regenerate)
+                continue
+            now = tree_key(root)
+            if seen is not None and now != seen:
+                _run(regenerate)
+            seen = now
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while stopping
         _status("stopped watching")
     return 0
 
 
-def _run(root: Path, regenerate: Callable[[], str]) -> str:
-    """Regenerate and say how it went; the catalog's hash from before the run."""
-    seen = tree_key(root)
+def _run(regenerate: Callable[[], str]) -> None:
+    """Regenerate and say how it went."""
     started = time.perf_counter()
     try:
         line = regenerate()
@@ -70,14 +76,13 @@ def _run(root: Path, regenerate: Callable[[], str]) -> str:
         _status(
             f"error: {count} problem{'s' if count != 1 else ''} in the input; nothing was written"
         )
-        return seen
+        return
     except KlingCodegenError as exc:
         _status(*(f"error: {printable(line)}" for line in str(exc).split("\n")))
-        return seen
+        return
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
     _status(f"regenerated in {time.perf_counter() - started:.2f} s")
-    return seen
 
 
 def warm() -> None:

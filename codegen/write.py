@@ -164,22 +164,26 @@ def _assemble(staging: Path, out: Path, files: dict[str, str]) -> None:
             rel = path.relative_to(out).as_posix()
             if rel not in keep and rel not in files:
                 _copy(path, staging / rel)
+    made: set[Path] = set()  # folders checked and created in this staging tree
     for index, (rel, content) in enumerate(files.items()):
         if index == len(files) // 2:
             _checkpoint("staging")
-        _write_inside(staging, out, rel, content)
+        _write_inside(staging, out, rel, content, made)
 
 
-def _write_inside(staging: Path, out: Path, rel: str, content: str) -> None:
+def _write_inside(staging: Path, out: Path, rel: str, content: str, made: set[Path]) -> None:
     """Write one file below `staging`, never through a symbolic link kept from the old tree
     (`generated/docs -> elsewhere` would put the file elsewhere)."""
     folder = staging
     for part in PurePosixPath(rel).parts[:-1]:
         folder = folder / part
+        if folder in made:
+            continue
         if folder.is_symlink():
             shown = out / folder.relative_to(staging)
             raise OutputError(f"{shown}: a symbolic link where generate writes {rel}; remove it")
         folder.mkdir(exist_ok=True)
+        made.add(folder)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
     with os.fdopen(os.open(staging / rel, flags, 0o644), "wb") as handle:
         handle.write(content.encode("utf-8"))
