@@ -17,8 +17,9 @@ from __future__ import annotations
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from codegen.cache import tree_key
 from codegen.errors import KlingCodegenError, SchemaError, printable
@@ -34,23 +35,12 @@ def watch(root: Path, regenerate: Callable[[], str], *, skip: tuple[Path, ...] =
     Events can be missed (a change made during the first run, before the watcher starts; an
     event queue that overflows): when none has come for RECHECK_MS, the catalog's hash is
     compared with the last one taken (before the first run, then at each quiet spell)."""
-    from watchfiles import DefaultFilter
-    from watchfiles import watch as changes
-
-    ignored = DefaultFilter(ignore_paths=[str(p.resolve()) for p in skip])
     try:
         warm()
         seen: str | None = tree_key(root)
         _run(regenerate)
         _status(f"watching {root.as_posix()} for changes (Ctrl-C stops)")
-        for batch in changes(
-            root,
-            watch_filter=ignored,
-            step=STEP_MS,
-            debounce=1600,
-            rust_timeout=RECHECK_MS,
-            yield_on_timeout=True,
-        ):
+        for batch in _changes(root, skip):
             if batch:
                 seen = None  # taken at the next quiet spell, not on the way of this run
                 _run(regenerate)
@@ -63,6 +53,22 @@ def watch(root: Path, regenerate: Callable[[], str], *, skip: tuple[Path, ...] =
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while stopping
         _status("stopped watching")
     return 0
+
+
+def _changes(root: Path, skip: tuple[Path, ...]) -> Iterator[set[Any]]:
+    """Batches of changes below `root` (empty when RECHECK_MS passed without one). When the
+    OS refuses more watches (inotify's limit, common in containers), polls instead."""
+    from watchfiles import DefaultFilter
+    from watchfiles import watch as changes
+
+    ignored = DefaultFilter(ignore_paths=[str(p.resolve()) for p in skip])
+    options: dict[str, Any] = {"watch_filter": ignored, "step": STEP_MS, "debounce": 1600}
+    options.update(rust_timeout=RECHECK_MS, yield_on_timeout=True)
+    try:
+        yield from changes(root, **options)
+    except OSError as exc:
+        _status(f"cannot watch with OS events ({printable(str(exc))}); polling instead")
+        yield from changes(root, force_polling=True, **options)
 
 
 def _run(regenerate: Callable[[], str]) -> None:

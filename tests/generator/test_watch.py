@@ -11,7 +11,9 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+import pytest
 
 from .conftest import ROOT, read_tree, run_cli
 
@@ -103,3 +105,32 @@ def test_watch_and_check_are_refused_together(minimal_catalog: Path, tmp_path: P
         "generate", "--watch", "--check", "--schemas", str(minimal_catalog), "--out", str(tmp_path)
     )
     assert done.returncode == 2 and "--check and --watch" in done.stderr
+
+
+def test_falls_back_to_polling_when_the_os_refuses_watches(
+    minimal_catalog: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """inotify's watch limit (common in containers) makes watchfiles raise OSError when it
+    starts; watching goes on by polling. The OS refusal is simulated: no test can lower the
+    machine's limit."""
+    import watchfiles
+
+    from codegen import watch as watching
+
+    polled: list[bool] = []
+
+    def fake_watch(*paths: Any, force_polling: bool | None = None, **options: Any) -> Any:
+        polled.append(bool(force_polling))
+        if not force_polling:
+            raise OSError('OS file watch limit reached. about ["/schemas"]')
+        yield {("modified", str(paths[0]))}
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watchfiles, "watch", fake_watch)
+    monkeypatch.setattr(watching, "warm", lambda: None)
+    runs: list[int] = []
+    code = watching.watch(minimal_catalog, lambda: f"run {runs.append(1) or len(runs)}")
+    said = capsys.readouterr()
+    assert code == 0 and polled == [False, True] and len(runs) == 2, (polled, runs)
+    assert "polling instead" in said.err and "OS file watch limit reached" in said.err
+    assert said.out.splitlines() == ["run 1", "run 2"]
