@@ -159,7 +159,7 @@ def watch_latencies(schemas: Path, out: Path, env: dict[str, str], n: int) -> li
             time.sleep(0.3)
         return times
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGTERM)  # SIGINT may be ignored (a background shell job)
         proc.wait(timeout=60)
 
 

@@ -29,12 +29,15 @@ RECHECK_MS = 5000  # with no event for this long, compare the catalog's hash any
 
 
 def watch(root: Path, regenerate: Callable[[], str], *, skip: tuple[Path, ...] = ()) -> int:
-    """Run `regenerate` now and after every change below `root`, until Ctrl-C (exit 0).
+    """Run `regenerate` now and after every change below `root`, until Ctrl-C or SIGTERM
+    (exit 0; a shell that starts it in the background without job control ignores Ctrl-C
+    for it, as for any background job).
     `regenerate` returns the line to print; our errors are printed and watching goes on.
 
     Events can be missed (a change made during the first run, before the watcher starts; an
     event queue that overflows): when none has come for RECHECK_MS, the catalog's hash is
     compared with the last one taken (before the first run, then at each quiet spell)."""
+    previous = signal.signal(signal.SIGTERM, _stop)  # `kill`, a service manager: as Ctrl-C
     try:
         warm()
         seen: str | None = tree_key(root)
@@ -50,9 +53,14 @@ def watch(root: Path, regenerate: Callable[[], str], *, skip: tuple[Path, ...] =
                 _run(regenerate)
             seen = now
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while stopping
         _status("stopped watching")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _stop(number: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _changes(root: Path, skip: tuple[Path, ...]) -> Iterator[set[Any]]:

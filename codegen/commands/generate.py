@@ -47,7 +47,7 @@ Examples:
 @click.option(
     "--watch",
     is_flag=True,
-    help="Stay up and regenerate whenever a file in the catalog changes (Ctrl-C stops).",
+    help="Stay up and regenerate whenever a file in the catalog changes (Ctrl-C or SIGTERM stops).",
 )
 def generate(
     *,

@@ -33,11 +33,16 @@ class Watcher:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=as_in_a_terminal,
         )
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
         assert self.proc.stdout is not None and self.proc.stderr is not None
-        for name, stream in (("out", self.proc.stdout), ("err", self.proc.stderr)):
-            threading.Thread(target=self._pump, args=(name, stream), daemon=True).start()
+        self.pumps = [
+            threading.Thread(target=self._pump, args=(name, stream), daemon=True)
+            for name, stream in (("out", self.proc.stdout), ("err", self.proc.stderr))
+        ]
+        for pump in self.pumps:
+            pump.start()
 
     def _pump(self, name: str, stream: IO[str]) -> None:
         for line in stream:
@@ -52,9 +57,39 @@ class Watcher:
             if item[0] == stream and text in item[1]:
                 return seen
 
-    def stop(self) -> int:
-        self.proc.send_signal(signal.SIGINT)
-        return self.proc.wait(timeout=WAIT)
+    def until_both(self, out: str, err: str) -> list[tuple[str, str]]:
+        """Lines until a stdout line with `out` and a stderr line with `err` have both come
+        (two pipes, two reader threads: their order in the queue is not the write order)."""
+        seen: list[tuple[str, str]] = []
+        while not (
+            any(s == "out" and out in line for s, line in seen)
+            and any(s == "err" and err in line for s, line in seen)
+        ):
+            seen.append(self.lines.get(timeout=WAIT))
+        return seen
+
+    def stop(self, number: int = signal.SIGINT) -> int:
+        self.proc.send_signal(number)
+        try:
+            return self.proc.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+
+    def rest(self) -> list[tuple[str, str]]:
+        """Once the process has ended: every line not read yet."""
+        for pump in self.pumps:
+            pump.join(timeout=WAIT)
+        found = []
+        while not self.lines.empty():
+            found.append(self.lines.get())
+        return found
+
+
+def as_in_a_terminal() -> None:
+    """In the child: Ctrl-C as a foreground process in a terminal gets it. A test run started
+    in the background by a shell without job control (CI) inherits SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _edit_description(schemas: Path, text: str) -> None:
@@ -70,7 +105,7 @@ def test_regenerates_on_change_reports_errors_and_stops_on_ctrl_c(
     out, cache = tmp_path / "gen", tmp_path / "cache"
     watcher = Watcher(minimal_catalog, out, cache)
     try:
-        first = watcher.until("err", "watching")
+        first = watcher.until_both("files in", "watching")
         assert any(s == "out" and "new, 0 changed" in line for s, line in first), first
         before = read_tree(out)
 
@@ -94,9 +129,7 @@ def test_regenerates_on_change_reports_errors_and_stops_on_ctrl_c(
     finally:
         code = watcher.stop()
     assert code == 0
-    rest = []
-    while not watcher.lines.empty():
-        rest.append(watcher.lines.get())
+    rest = watcher.rest()
     assert ("err", "stopped watching") in rest and not any("Traceback" in line for _, line in rest)
 
 
@@ -134,3 +167,11 @@ def test_falls_back_to_polling_when_the_os_refuses_watches(
     assert code == 0 and polled == [False, True] and len(runs) == 2, (polled, runs)
     assert "polling instead" in said.err and "OS file watch limit reached" in said.err
     assert said.out.splitlines() == ["run 1", "run 2"]
+
+
+def test_sigterm_stops_it_too(minimal_catalog: Path, tmp_path: Path) -> None:
+    watcher = Watcher(minimal_catalog, tmp_path / "gen", tmp_path / "cache")
+    watcher.until("err", "watching")
+    assert watcher.stop(signal.SIGTERM) == 0
+    rest = watcher.rest()
+    assert ("err", "stopped watching") in rest, rest

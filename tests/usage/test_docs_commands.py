@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.canonical.test_adding_a_provider import _write_provider
+from tests.generator.test_watch import as_in_a_terminal
 
 from .conftest import BIN, ROOT, SCHEMAS, misspelled, run
 
@@ -105,15 +106,24 @@ def _watch(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str
     """Start `generate --watch`, wait until it watches, stop it with Ctrl-C (SIGINT)."""
     full = {**dict(__import__("os").environ), **env}
     with subprocess.Popen(
-        [str(BIN / command[0]), *command[1:]], cwd=cwd, env=full, stderr=subprocess.PIPE, text=True
+        [str(BIN / command[0]), *command[1:]],
+        cwd=cwd,
+        env=full,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=as_in_a_terminal,
     ) as process:
         assert process.stderr is not None
         lines = [process.stderr.readline()]
         while lines[-1] and "watching" not in lines[-1]:
             lines.append(process.stderr.readline())
         process.send_signal(__import__("signal").SIGINT)
-        rest = process.stderr.read()
-        return process.wait(timeout=120), "".join(lines) + rest
+        try:
+            _, rest = process.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+        return process.returncode, "".join(lines) + rest
 
 
 @pytest.mark.slow
