@@ -94,6 +94,9 @@ def _guarded(command: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         _say("", "aborted")
         return 1
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as click does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as exc:  # a bug in kling-codegen, not in the user's input
         if os.environ.get("KLING_CODEGEN_DEBUG"):
             raise

@@ -174,3 +174,23 @@ def test_the_fast_path_does_not_import_click() -> None:
         timeout=120,
     )
     assert slow.returncode == 0 and slow.stderr.endswith("click imported")
+
+
+def test_a_reader_that_goes_away_is_no_internal_error() -> None:
+    """`kling-codegen validate ... | head`: the pipe closes before the report is written. A
+    valid payload exits 0 when its report is written, so exit 1 says the write failed."""
+    outcomes = []
+    for env in ({}, {"KLING_CODEGEN_NO_FAST_PATH": "1"}):
+        args = [sys.executable, "-m", "codegen", "validate", TARGET, str(VALID)]
+        with subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env={**_environ(), **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ) as proc:
+            assert proc.stdout is not None and proc.stderr is not None
+            proc.stdout.close()
+            err = proc.stderr.read().decode()
+            outcomes.append((proc.wait(timeout=120), err))
+    assert outcomes[0] == outcomes[1] == (1, ""), outcomes
