@@ -78,18 +78,12 @@ def _dispatch(args: list[str]) -> int:
 
 def _guarded(command: Callable[[], int]) -> int:
     """Run `command`; the errors we raise on purpose become messages and exit codes."""
-    from codegen.errors import KlingCodegenError, SchemaError, printable
+    from codegen.errors import KlingCodegenError, printable
 
     try:
         return command()
-    except SchemaError as exc:
-        count = len(exc.problems)
-        _say(*exc.lines())
-        _say(f"error: {count} problem{'s' if count != 1 else ''} in the input; nothing was written")
-        return exc.exit_code
     except KlingCodegenError as exc:
-        lines = [printable(line) for line in str(exc).split("\n")]
-        _say(f"error: {lines[0]}", *lines[1:])
+        _say(*exc.report())
         return exc.exit_code
     except KeyboardInterrupt:
         _say("", "aborted")

@@ -34,6 +34,11 @@ class KlingCodegenError(Exception):
 
     exit_code = 1
 
+    def report(self) -> list[str]:
+        """The lines the CLI prints for this error (control characters escaped)."""
+        lines = [printable(line) for line in str(self).split("\n")]
+        return [f"error: {lines[0]}", *lines[1:]]
+
 
 class InputError(KlingCodegenError):
     exit_code = 2
@@ -60,6 +65,11 @@ class SchemaError(InputError):
     def lines(self) -> list[str]:
         """One line per problem; control characters from names and data are escaped."""
         return [printable(f"{file}#{ptr}: {msg}") for file, ptr, msg in self.problems]
+
+    def report(self) -> list[str]:
+        count = len(self.problems)
+        total = f"error: {count} problem{'s' if count != 1 else ''} in the input"
+        return [*self.lines(), f"{total}; nothing was written"]
 
     @classmethod
     def at(cls, file: str, parts: Iterable[str | int], message: str) -> SchemaError:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.cache import tree_key
-from codegen.errors import KlingCodegenError, SchemaError, printable
+from codegen.errors import KlingCodegenError, printable
 
 STEP_MS = 30  # a burst of changes is over when none has come for this long
 RECHECK_MS = 5000  # with no event for this long, compare the catalog's hash anyway
@@ -84,15 +84,8 @@ def _run(regenerate: Callable[[], str]) -> None:
     started = time.perf_counter()
     try:
         line = regenerate()
-    except SchemaError as exc:
-        count = len(exc.problems)
-        _status(*exc.lines())
-        _status(
-            f"error: {count} problem{'s' if count != 1 else ''} in the input; nothing was written"
-        )
-        return
-    except KlingCodegenError as exc:
-        _status(*(f"error: {printable(line)}" for line in str(exc).split("\n")))
+    except KlingCodegenError as exc:  # the catalog's problems: printed, watching goes on
+        _status(*exc.report())
         return
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
