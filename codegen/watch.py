@@ -42,8 +42,8 @@ def watch(root: Path, regenerate: Callable[[], str], *, skip: tuple[Path, ...] =
         warm()
         seen: str | None = tree_key(root)
         _run(regenerate)
-        _status(f"watching {root.as_posix()} for changes (Ctrl-C stops)")
-        for batch in _changes(root, skip):
+        armed = Armed(lambda: _status(f"watching {root.as_posix()} for changes (Ctrl-C stops)"))
+        for batch in _changes(root, skip, armed):
             if batch:
                 seen = None  # taken at the next quiet spell, not on the way of this run
                 _run(regenerate)
@@ -63,7 +63,24 @@ def _stop(number: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def _changes(root: Path, skip: tuple[Path, ...]) -> Iterator[set[Any]]:
+class Armed:
+    """Says "watching" once the OS watch is in place, not before: a change saved right after
+    the message is then never missed (it would wait for the next RECHECK_MS otherwise).
+
+    watchfiles creates its watcher when iteration starts and only then asks its stop event
+    `is_set()`, on every step; the first call is the moment the watch is armed."""
+
+    def __init__(self, announce: Callable[[], None]) -> None:
+        self._announce: Callable[[], None] | None = announce
+
+    def is_set(self) -> bool:
+        if self._announce is not None:
+            announce, self._announce = self._announce, None
+            announce()
+        return False  # never stops watching: Ctrl-C and SIGTERM do
+
+
+def _changes(root: Path, skip: tuple[Path, ...], armed: Armed) -> Iterator[set[Any]]:
     """Batches of changes below `root` (empty when RECHECK_MS passed without one). When the
     OS refuses more watches (inotify's limit, common in containers), polls instead."""
     from watchfiles import DefaultFilter
@@ -71,7 +88,7 @@ def _changes(root: Path, skip: tuple[Path, ...]) -> Iterator[set[Any]]:
 
     ignored = DefaultFilter(ignore_paths=[str(p.resolve()) for p in skip])
     options: dict[str, Any] = {"watch_filter": ignored, "step": STEP_MS, "debounce": 1600}
-    options.update(rust_timeout=RECHECK_MS, yield_on_timeout=True)
+    options.update(rust_timeout=RECHECK_MS, yield_on_timeout=True, stop_event=armed)
     try:
         yield from changes(root, **options)
     except OSError as exc:

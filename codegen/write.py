@@ -4,6 +4,12 @@ The new tree is assembled in a sibling staging folder (new files, plus every fil
 old folder the generator does not own), then swapped in with two renames. A run killed at
 any point leaves the previous tree in place (or, in the instant between the two renames,
 in `<out>.previous`, which the next run puts back).
+
+A file whose bytes did not change is hard-linked from the old tree into the staging folder
+instead of written again: the old tree is removed after the swap, so the file ends with one
+name, as if written. Creating a file costs far more than a link on some file systems (up to
+0.35 ms against 0.01 ms here), and a regeneration after one edit leaves most files as they
+were. Where links are refused (some network or FAT file systems) the file is written.
 """
 
 from __future__ import annotations
@@ -92,8 +98,9 @@ def write(out: Path, files: dict[str, str]) -> Changes:
         if not changes:
             return changes
         staging = out.with_name(f".{out.name}.staging-{os.getpid()}")
+        same = set(files) - set(changes.stale) - set(changes.missing)
         try:
-            _assemble(staging, out, files)
+            _assemble(staging, out, files, same)
             _checkpoint("assembled")
             _swap(staging, out)
         finally:
@@ -155,7 +162,8 @@ def _refuse_special(out: Path) -> None:
             )
 
 
-def _assemble(staging: Path, out: Path, files: dict[str, str]) -> None:
+def _assemble(staging: Path, out: Path, files: dict[str, str], same: set[str]) -> None:
+    """The new tree in `staging`; `same`: the files whose bytes in `out` are already right."""
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     keep = set(owned(out)) if out.exists() else set()
@@ -168,12 +176,14 @@ def _assemble(staging: Path, out: Path, files: dict[str, str]) -> None:
     for index, (rel, content) in enumerate(files.items()):
         if index == len(files) // 2:
             _checkpoint("staging")
-        _write_inside(staging, out, rel, content, made)
+        _folders_inside(staging, out, rel, made)
+        if rel not in same or not _linked(out / rel, staging / rel):
+            _write_new(staging / rel, content)
 
 
-def _write_inside(staging: Path, out: Path, rel: str, content: str, made: set[Path]) -> None:
-    """Write one file below `staging`, never through a symbolic link kept from the old tree
-    (`generated/docs -> elsewhere` would put the file elsewhere)."""
+def _folders_inside(staging: Path, out: Path, rel: str, made: set[Path]) -> None:
+    """Make the folders of `rel` below `staging`, never through a symbolic link kept from the
+    old tree (`generated/docs -> elsewhere` would put the file elsewhere)."""
     folder = staging
     for part in PurePosixPath(rel).parts[:-1]:
         folder = folder / part
@@ -184,8 +194,22 @@ def _write_inside(staging: Path, out: Path, rel: str, content: str, made: set[Pa
             raise OutputError(f"{shown}: a symbolic link where generate writes {rel}; remove it")
         folder.mkdir(exist_ok=True)
         made.add(folder)
+
+
+def _linked(old: Path, new: Path) -> bool:
+    """Hard-link the old tree's regular file `old` as `new`; False where that is refused."""
+    try:
+        if not stat.S_ISREG(old.lstat().st_mode):
+            return False
+        os.link(old, new, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
+def _write_new(path: Path, content: str) -> None:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-    with os.fdopen(os.open(staging / rel, flags, 0o644), "wb") as handle:
+    with os.fdopen(os.open(path, flags, 0o644), "wb") as handle:
         handle.write(content.encode("utf-8"))
 
 

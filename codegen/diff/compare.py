@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 
 from codegen.diff.load import Document, read_document
@@ -9,8 +10,26 @@ from codegen.diff.model import Change, finalize
 from codegen.diff.schema import Engine, diff, to_changes
 from codegen.errors import InputError
 
+# Results of earlier comparisons, by everything that decides them: one run compares each
+# version pair twice (changelog and releases), and `generate --watch` compares the same pairs
+# after every edit. The documents' parsed data is part of the key (as its repr, which tells
+# apart every value JSON and YAML can hold), so a hit is the same result.
+_SEEN: OrderedDict[tuple[str, ...], tuple[Change, ...]] = OrderedDict()
+SEEN_MAX = 1024
+
 
 def diff_documents(old: Document, new: Document, *, direction: str = "request") -> list[Change]:
+    """Every classified change from `old` to `new` (see `compare`); remembered per process."""
+    key = (old.path, old.kind, repr(old.data), new.path, new.kind, repr(new.data), direction)
+    found = _SEEN.get(key)
+    if found is None:
+        found = _SEEN[key] = tuple(compare(old, new, direction=direction))
+        if len(_SEEN) > SEEN_MAX:
+            _SEEN.popitem(last=False)
+    return list(found)
+
+
+def compare(old: Document, new: Document, *, direction: str = "request") -> list[Change]:
     """Every classified change from `old` to `new`, deduplicated, in the stable order.
 
     Two OpenAPI documents are compared operation by operation; two bare JSON Schemas as one

@@ -337,3 +337,19 @@ def test_fields_moved_into_an_envelope_are_named_once() -> None:
         listed = moved.message.split(": ", 1)[1].split(", ")
         assert sorted(listed) == sorted(move.moved)  # each moved field once
         assert not set(listed) & move.dropped  # none removed for good
+
+
+def test_a_remembered_comparison_is_the_same_result_and_an_edit_is_seen() -> None:
+    old = {"type": "object", "properties": {"a": {"type": "integer"}}}
+    new = {"type": "object", "properties": {"a": {"type": "string"}}}
+    first = changes(old, new)
+    first.clear()  # the caller's list is its own
+    again = changes(old, new)
+    assert again == changes(json.loads(json.dumps(old)), json.loads(json.dumps(new)))
+    assert rules_of(again) == {"request-property-type-changed"}
+
+    new["properties"]["a"]["type"] = "integer"  # the same objects, edited in place
+    assert changes(old, new) == []
+    new["properties"]["a"] = {"type": "integer", "maximum": 1}
+    assert changes(old, new) != [], "a narrowed range is a change"
+    assert changes(old, {**new, "properties": {"a": {"type": "number"}}}) != []

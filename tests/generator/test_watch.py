@@ -175,3 +175,41 @@ def test_sigterm_stops_it_too(minimal_catalog: Path, tmp_path: Path) -> None:
     assert watcher.stop(signal.SIGTERM) == 0
     rest = watcher.rest()
     assert ("err", "stopped watching") in rest, rest
+
+
+def test_a_change_saved_as_watching_is_said_is_not_missed(
+    minimal_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "watching" is said once the OS watch is in place: a file saved at that very moment
+    starts a run. The periodic re-check is pushed past the test's alarm, so only the OS
+    event can start the second run. (watchfiles turns the alarm's exception into
+    KeyboardInterrupt, which ends watching: so the runs are counted.)"""
+    from codegen import watch as watching
+
+    manifest = next(minimal_catalog.glob("*/manifest.yaml"))
+    runs: list[str] = []
+
+    def status(*lines: str) -> None:
+        if any(line.startswith("watching ") for line in lines):
+            manifest.write_text(manifest.read_text() + "\n# saved as watching was said\n")
+
+    def regenerate() -> str:
+        runs.append("run")
+        if len(runs) == 2:
+            raise KeyboardInterrupt  # the save was seen: stop watching
+        return "run"
+
+    def too_late(number: int, frame: Any) -> None:
+        raise TimeoutError("the save made as `watching` was printed was missed")
+
+    monkeypatch.setattr(watching, "warm", lambda: None)
+    monkeypatch.setattr(watching, "_status", status)
+    monkeypatch.setattr(watching, "RECHECK_MS", 600_000)
+    previous = signal.signal(signal.SIGALRM, too_late)
+    signal.alarm(WAIT)
+    try:
+        assert watching.watch(minimal_catalog, regenerate) == 0
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert len(runs) == 2, "the save was missed"

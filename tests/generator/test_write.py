@@ -55,3 +55,40 @@ def test_interrupted_swap_is_recovered(tmp_path: Path) -> None:
     out.rename(tmp_path / "out.previous")  # as if killed between the two renames
     assert not write(out, _files()), "the previous tree is put back, and it is already current"
     assert (out / "pkg/a.py").exists() and not (tmp_path / "out.previous").exists()
+
+
+def test_unchanged_files_are_linked_from_the_old_tree_changed_ones_written(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    write(out, _files())
+    before = (out / "docs/x.md").stat().st_ino
+
+    changes = write(out, {**_files(), "pkg/a.py": "A = 2\n"})
+
+    assert changes.stale == ["pkg/a.py"]
+    assert (out / "docs/x.md").stat().st_ino == before, "same bytes: linked, not rewritten"
+    assert (out / "docs/x.md").stat().st_nlink == 1, "the old tree's name is gone"
+    assert (out / "pkg/a.py").read_text() == "A = 2\n"
+    assert not compare(out, {**_files(), "pkg/a.py": "A = 2\n"})
+
+
+def test_where_links_are_refused_every_file_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write(out, _files())
+    (out / "docs/x.md").unlink()
+    (out / "docs/x.md").symlink_to(tmp_path / "elsewhere.md")  # never linked through
+    (tmp_path / "elsewhere.md").write_text("x\n")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr("os.link", refuse)
+    changes = write(out, {**_files(), "pkg/a.py": "A = 2\n"})
+
+    assert changes.stale == ["pkg/a.py"]
+    assert not (out / "docs/x.md").is_symlink()
+    assert (out / "docs/x.md").read_text() == "x\n"
+    assert not compare(out, {**_files(), "pkg/a.py": "A = 2\n"})
