@@ -23,8 +23,11 @@ WATCH_EVERY = 0.5  # seconds, where PR_SET_PDEATHSIG is not available
 def die_with_parent(parent: int) -> None:
     """Call first thing in a forked child: it ends when process `parent` does, and it
     ignores Ctrl-C (the terminal sends it to every process of the group; the parent stops its
-    children itself, and a child's KeyboardInterrupt would print in the parent's name)."""
+    children itself, and a child's KeyboardInterrupt would print in the parent's name).
+    SIGTERM, which the parent sends a worker it has no work for, ends the child whatever
+    handler it inherited (`generate --watch` turns SIGTERM into KeyboardInterrupt)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux") and _pdeathsig():
         if os.getppid() != parent:  # the parent went before the request took effect
             os._exit(1)
