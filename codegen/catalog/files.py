@@ -4,6 +4,8 @@ failure reported as `file#/pointer: message`; files outside the schemas folder r
 from __future__ import annotations
 
 import hashlib
+import marshal
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +16,35 @@ from codegen.read import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, parse, read_byte
 __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_VALUES", "read_source"]
 
 
-def read_source(root: Path, path: Path) -> SourceFile:
-    """Parse one JSON or YAML file below `root`."""
+# Parsed files by their exact bytes, for `generate --watch`, which loads the catalog again
+# after every edit: a file whose bytes did not change is not parsed and checked again. Each
+# hit is a fresh copy (marshal), so no run sees what an earlier one did to its data. Files
+# whose data marshal cannot hold (a YAML date) are parsed every time.
+_PARSED: dict[tuple[str, bytes], bytes] = {}
+PARSED_MAX_BYTES = 64 * 1024 * 1024  # of file bytes remembered; past it, start again
+
+
+def read_source(root: Path, path: Path, *, real_root: Path | None = None) -> SourceFile:
+    """Parse one JSON or YAML file below `root` (`real_root`: root.resolve(), if known)."""
     rel = path.relative_to(root).as_posix()
-    raw = read_bytes(_inside(root, rel, path), rel)
-    data = parse(rel, raw, fmt="json" if path.suffix == ".json" else "yaml")
+    raw = read_bytes(_inside(root, rel, path, real_root), rel)
+    data = _parsed(rel, raw, "json" if path.suffix == ".json" else "yaml")
     return SourceFile(path=rel, data=data, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def _parsed(rel: str, raw: bytes, fmt: str) -> Any:
+    frozen = _PARSED.get((fmt, raw))
+    if frozen is not None:
+        return marshal.loads(frozen)
+    data = parse(rel, raw, fmt=fmt)
+    try:
+        frozen = marshal.dumps(data)
+    except ValueError:  # a type marshal does not hold
+        return data
+    if sum(len(key[1]) for key in _PARSED) + len(raw) > PARSED_MAX_BYTES:
+        _PARSED.clear()
+    _PARSED[(fmt, raw)] = frozen
+    return data
 
 
 def parse_bytes(name: str, suffix: str, raw: bytes) -> Any:
@@ -29,15 +54,15 @@ def parse_bytes(name: str, suffix: str, raw: bytes) -> Any:
     return parse(name, raw, fmt="json" if suffix == ".json" else "yaml")
 
 
-def _inside(root: Path, rel: str, path: Path) -> Path:
+def _inside(root: Path, rel: str, path: Path, real_root: Path | None) -> Path:
     """Refuse a file that a symbolic link (of the file or a folder) puts outside `root`,
     symbolic links themselves, and links that loop or dangle."""
     try:
-        real, base = path.resolve(strict=True), root.resolve(strict=True)
+        real, base = path.resolve(strict=True), real_root or root.resolve(strict=True)
     except (OSError, RuntimeError) as exc:  # a symbolic link loop, a dangling link
         reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
         raise SchemaError.at(rel, [], f"cannot resolve: {reason or type(exc).__name__}") from None
-    if real != base and base not in real.parents:
+    if real != base and not str(real).startswith(str(base).rstrip(os.sep) + os.sep):
         raise SchemaError.at(rel, [], "resolves outside the schemas folder (symbolic link)")
     if path.is_symlink():
         raise SchemaError.at(rel, [], "symbolic links are not followed in the catalog")

@@ -18,11 +18,14 @@ META_DIR = Path(__file__).resolve().parents[1] / "meta"
 class _Loader:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.real_root: Path | None = None  # root.resolve(), once per load
         self.problems: list[checks.Problem] = []
 
     def read(self, path: Path) -> SourceFile | None:
         try:
-            return read_source(self.root, path)
+            if self.real_root is None:
+                self.real_root = _real(self.root)
+            return read_source(self.root, path, real_root=self.real_root)
         except SchemaError as exc:
             self.problems.extend(exc.problems)
             return None
@@ -33,6 +36,14 @@ class _Loader:
     def add(self, problem: checks.Problem | None) -> None:
         if problem is not None:
             self.problems.append(problem)
+
+
+def _real(root: Path) -> Path | None:
+    """root.resolve(); None where it fails (each file then reports why)."""
+    try:
+        return root.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
 
 
 def load_catalog(root: Path) -> Catalog:

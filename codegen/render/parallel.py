@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from codegen.render.output import Context
 
 MIN_PARALLEL = 24  # below this many cache misses, one worker is faster than several
+WARM_MODULE = "datamodel_code_generator.parser.jsonschema"  # loaded by the first model
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,13 @@ class ModelWorkers:
     @classmethod
     def start(cls, schemas: Path) -> ModelWorkers | None:
         """Workers for a run over `schemas` (their number from a quick count of schema
-        files), or None where fork is missing or KLING_CODEGEN_JOBS=0."""
+        files), or None where fork is missing, KLING_CODEGEN_JOBS=0, or this process has
+        the library loaded already (`generate --watch`): then a few models render here at
+        once, for less than a fork costs, and many over workers forked when they are known
+        (`render_many`)."""
         if not hasattr(os, "fork") or os.environ.get("KLING_CODEGEN_JOBS") == "0":
+            return None
+        if WARM_MODULE in sys.modules:
             return None
         count = len(list(Path(schemas).glob("*/*/*/*.json"))) + 4
         return cls(_workers(count))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -56,3 +57,31 @@ def test_only_the_targets_files_are_read_and_theirs_are_checked(tmp_path: Path) 
         SchemaError, match=r"request.json#: invalid JSON: key \"type\" appears twice"
     ):
         load_target(copy, first.key)
+
+
+def test_a_load_never_sees_what_an_earlier_one_did_to_its_data(tmp_path: Path) -> None:
+    """Files are remembered by their bytes between loads (generate --watch): each load gets
+    its own copy, and an edited file is read again."""
+    from codegen.catalog.model import Catalog
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, schemas)
+
+    def first_request(catalog: Catalog) -> dict[str, object]:
+        endpoint = sorted(catalog.endpoints(), key=lambda e: e.key)[0]
+        data: dict[str, object] = endpoint.versions[endpoint.current].schemas["request"].data
+        return data
+
+    load_catalog(schemas)  # every file is remembered
+    first = first_request(load_catalog(schemas))  # copies of what was remembered
+    kept = json.loads(json.dumps(first))
+    first["title"] = "changed by a consumer"
+    first.clear()
+    again = first_request(load_catalog(schemas))
+    assert again == kept and again is not first
+
+    loaded = load_catalog(schemas)
+    endpoint = sorted(loaded.endpoints(), key=lambda e: e.key)[0]
+    path = schemas / endpoint.versions[endpoint.current].schemas["request"].path
+    path.write_text(json.dumps({**kept, "description": "edited"}, indent=2) + "\n")
+    assert first_request(load_catalog(schemas))["description"] == "edited"
