@@ -23,7 +23,6 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from . import rules
-from .pointer import escape
 from .unknown import UnknownField, unknown_fields
 
 
@@ -122,10 +121,31 @@ def _has_empty_key(payload: Any) -> bool:
 
 
 def _pointer(steps: list[Any]) -> str:
-    """RFC 6901 pointer of a validator's instance path (steps are str keys or int indices)."""
-    if not steps:
-        return ""
-    return "/" + "/".join([escape(step) if type(step) is str else str(step) for step in steps])
+    """RFC 6901 pointer of a validator's instance path (steps are str keys or int indices);
+    escaping inlined, as on the path of every error."""
+    pointer = ""
+    for step in steps:
+        if type(step) is not str:
+            pointer += f"/{step}"
+        elif "~" in step or "/" in step:
+            pointer += "/" + step.replace("~", "~0").replace("/", "~1")
+        else:
+            pointer += "/" + step
+    return pointer
+
+
+def _at(payload: Any, steps: list[Any]) -> Any:
+    """The value at a validator's instance path in `payload` (_MISSING where there is none)."""
+    node = payload
+    for step in steps:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return node
+
+
+_MISSING: Any = object()
 
 
 def _issue(pointer: str, message: str) -> Issue:
@@ -173,17 +193,29 @@ class SchemaValidator:
 
     def validate(self, payload: Any) -> list[Issue]:
         errors = self._compiled.iter_errors(payload)
-        if self._explains:
-            issues = [
-                _issue(_pointer(e.instance_path), self._explain(e) or e.message) for e in errors
-            ]
-        else:
+        if not self._explains:
             issues = [_issue(_pointer(e.instance_path), e.message) for e in errors]
+        else:
+            issues = self._explained(errors, payload)
         if issues and self._under_keys and _has_empty_key(payload):
             issues = self._relocated(payload)
         if self._has_rules:
             issues += [Issue(p, m) for p, m in rules.check(self._root, payload)]
         return issues if len(issues) < 2 else sorted(set(issues))
+
+    def _explained(self, errors: Any, payload: Any) -> list[Issue]:
+        """Issues for `errors`, failed rules in words: the words remembered per rule are
+        looked up here, the rest asked of `_explain`. The value an error is about is read
+        from the payload (`error.instance` is a fresh copy of it), except where a property
+        named "" can hide in the instance path: those errors are relocated and read there."""
+        words, issues, new = self._words, [], tuple.__new__
+        source = None if self._under_keys else payload
+        for error in errors:
+            said = words.get(tuple(error.schema_path), _MISSING)
+            if said is _MISSING:
+                said = self._explain(error, source)
+            issues.append(new(Issue, (_pointer(error.instance_path), said or error.message)))
+        return issues
 
     def _relocated(self, payload: Any) -> list[Issue]:
         """The errors again, each at its true pointer. jsonschema-rs' error objects leave a
@@ -204,20 +236,24 @@ class SchemaValidator:
             issues.append(_issue(pointer, words or error.message))
         return issues
 
-    def _explain(self, error: Any) -> str | None:
+    def _explain(self, error: Any, payload: Any = None) -> str | None:
         """Words for a failed cross-field rule, remembered: per rule when they come from the
         schema alone, per rule and set of member names when they name what the payload has
-        (up to WORDS_KEPT of those, so that payloads cannot grow the memory)."""
+        (up to WORDS_KEPT of those, so that payloads cannot grow the memory). The value is
+        read from `payload` at the error's path when given, else from the error."""
         path = tuple(error.schema_path)
-        if path in self._words:
-            return self._words[path]
+        words = self._words.get(path, _MISSING)
+        if words is not _MISSING:
+            return words  # type: ignore[no-any-return]
         if rules.innermost_rule(path) is None:
             self._words[path] = None
             return None
         if not rules.reads_instance(path):
             self._words[path] = rules.explain(self._root, path, None)
             return self._words[path]
-        instance = error.instance
+        instance = _MISSING if payload is None else _at(payload, error.instance_path)
+        if instance is _MISSING:
+            instance = error.instance
         names = frozenset(instance) if isinstance(instance, dict) else type(instance).__name__
         key = (path, names)
         if key not in self._named:

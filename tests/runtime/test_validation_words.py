@@ -1,0 +1,86 @@
+"""A failed rule's words are the same whether the value it is about is read from the
+payload at the error's path (the fast way) or from the validator's copy (`error.instance`).
+
+Run over every invalid example of the catalog, each against its own (normalized) schema, and
+over a schema whose rules sit in nested objects and array items."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen.catalog import load_catalog
+from codegen.normalize import normalize_schema
+from codegen.runtime import runtime_module
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+validation = runtime_module("validation")
+
+NESTED: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "oneOf": [{"required": ["url"]}, {"required": ["data"]}],
+                "dependentRequired": {"mask": ["mask_mode"]},
+            },
+        },
+        "pick": {"anyOf": [{"type": "integer"}, {"type": "string", "minLength": 3}]},
+    },
+}
+NESTED_PAYLOADS = [
+    {"items": [{"url": "u", "data": "d"}, {}, {"mask": 1}], "pick": "ab"},
+    {"items": [{"url": "u", "mask": 2}], "pick": None},
+    {"items": "not a list", "pick": [1]},
+]
+
+
+def _examples() -> list[tuple[str, dict[str, Any], Any]]:
+    found = []
+    catalog = load_catalog(SCHEMAS)
+    for endpoint in sorted(catalog.endpoints(), key=lambda e: e.key):
+        for version in endpoint.versions.values():
+            for stem, example in sorted(version.examples.items()):
+                kind = next((k for k in version.schemas if stem.startswith(f"invalid-{k}")), None)
+                if kind is not None:
+                    schema = normalize_schema(version.schemas[kind]).validator
+                    found.append((example.path, schema, example.data))
+    return found
+
+
+def _both_ways(schema: dict[str, Any], payload: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = validation.SchemaValidator(json.dumps(schema)).validate(payload)
+    with monkeypatch.context() as patched:
+        patched.setattr(validation, "_at", lambda payload, steps: validation._MISSING)
+        slow = validation.SchemaValidator(json.dumps(schema)).validate(payload)
+    assert fast == slow
+
+
+@pytest.mark.parametrize(("name", "schema", "payload"), _examples(), ids=lambda v: str(v)[:60])
+def test_catalog_examples_read_the_same_either_way(
+    name: str, schema: dict[str, Any], payload: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _both_ways(schema, payload, monkeypatch)
+
+
+@pytest.mark.parametrize("payload", NESTED_PAYLOADS)
+def test_rules_in_items_and_nested_objects_read_the_same_either_way(
+    payload: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issues = validation.SchemaValidator(json.dumps(NESTED)).validate(payload)
+    assert issues, "every payload here breaks a rule"
+    _both_ways(NESTED, payload, monkeypatch)
+
+
+def test_the_words_name_what_the_payload_has() -> None:
+    issues = validation.SchemaValidator(json.dumps(NESTED)).validate(NESTED_PAYLOADS[0])
+    said: dict[str, str] = {}
+    for issue in issues:
+        said[issue.pointer] = said.get(issue.pointer, "") + issue.message + "\n"
+    assert "url" in said["/items/0"] and "data" in said["/items/0"], said
+    assert "mask_mode" in said["/items/2"], said
