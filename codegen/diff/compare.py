@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from pathlib import Path
 
+from codegen.cache import digest
 from codegen.diff.load import Document, read_document
 from codegen.diff.model import Change, finalize
 from codegen.diff.schema import Engine, diff, to_changes
@@ -12,15 +13,21 @@ from codegen.errors import InputError
 
 # Results of earlier comparisons, by everything that decides them: one run compares each
 # version pair twice (changelog and releases), and `generate --watch` compares the same pairs
-# after every edit. The documents' parsed data is part of the key (as its repr, which tells
-# apart every value JSON and YAML can hold), so a hit is the same result.
+# after every edit. The documents' parsed data is part of the key (a digest of its repr, which
+# tells apart every value JSON and YAML can hold), so a hit is the same result; keys stay
+# small whatever the documents' size.
 _SEEN: OrderedDict[tuple[str, ...], tuple[Change, ...]] = OrderedDict()
 SEEN_MAX = 1024
 
 
+def _data_key(data: object) -> str:
+    return digest(repr(data))
+
+
 def diff_documents(old: Document, new: Document, *, direction: str = "request") -> list[Change]:
     """Every classified change from `old` to `new` (see `compare`); remembered per process."""
-    key = (old.path, old.kind, repr(old.data), new.path, new.kind, repr(new.data), direction)
+    old_key, new_key = _data_key(old.data), _data_key(new.data)
+    key = (old.path, old.kind, old_key, new.path, new.kind, new_key, direction)
     found = _SEEN.get(key)
     if found is None:
         found = _SEEN[key] = tuple(compare(old, new, direction=direction))
