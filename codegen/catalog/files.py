@@ -22,6 +22,7 @@ __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_VALUES", "read_source"]
 # whose data marshal cannot hold (a YAML date) are parsed every time.
 _PARSED: dict[tuple[str, bytes], bytes] = {}
 PARSED_MAX_BYTES = 64 * 1024 * 1024  # of file bytes remembered; past it, start again
+_parsed_bytes = 0
 
 
 def read_source(root: Path, path: Path, *, real_root: Path | None = None) -> SourceFile:
@@ -41,9 +42,12 @@ def _parsed(rel: str, raw: bytes, fmt: str) -> Any:
         frozen = marshal.dumps(data)
     except ValueError:  # a type marshal does not hold
         return data
-    if sum(len(key[1]) for key in _PARSED) + len(raw) > PARSED_MAX_BYTES:
+    global _parsed_bytes
+    if _parsed_bytes + len(raw) > PARSED_MAX_BYTES:
         _PARSED.clear()
+        _parsed_bytes = 0
     _PARSED[(fmt, raw)] = frozen
+    _parsed_bytes += len(raw)
     return data
 
 
