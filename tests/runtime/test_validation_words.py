@@ -7,10 +7,13 @@ over a schema whose rules sit in nested objects and array items."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codegen.catalog import load_catalog
 from codegen.normalize import normalize_schema
@@ -84,3 +87,42 @@ def test_the_words_name_what_the_payload_has() -> None:
         said[issue.pointer] = said.get(issue.pointer, "") + issue.message + "\n"
     assert "url" in said["/items/0"] and "data" in said["/items/0"], said
     assert "mask_mode" in said["/items/2"], said
+
+
+# Rules whose words name what the value has (its member names), at the root, in a property,
+# in prefixItems and items, and under propertyNames.
+NAMES_RULES: dict[str, Any] = {
+    "oneOf": [{"required": ["a"]}, {"required": ["b"]}],
+    "anyOf": [{"required": ["k"]}, {"required": ["kk"]}],
+    "dependentRequired": {"a": ["k"]},
+}
+EVERYWHERE: dict[str, Any] = {
+    **NAMES_RULES,
+    "properties": {
+        "a": NAMES_RULES,
+        "b": {"prefixItems": [NAMES_RULES], "items": NAMES_RULES},
+        "c": {"propertyNames": {"anyOf": [{"maxLength": 1}, {"pattern": "^k"}]}},
+        "k": {"not": {"const": 0}, "if": {"type": "object"}, "then": NAMES_RULES},
+    },
+}
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-2, 2) | st.text(alphabet="abk", max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["a", "b", "c", "k", "kk"]), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=int(os.environ.get("KLING_TEST_EXAMPLES", "300")), deadline=None)
+@given(json_values)
+def test_any_payload_reads_the_same_either_way(payload: Any) -> None:
+    fast = validation.SchemaValidator(json.dumps(EVERYWHERE)).validate(payload)
+    original = validation._at
+    validation._at = lambda payload, steps: validation._MISSING
+    try:
+        slow = validation.SchemaValidator(json.dumps(EVERYWHERE)).validate(payload)
+    finally:
+        validation._at = original
+    assert fast == slow
