@@ -120,9 +120,9 @@ json_values = st.recursive(
 def test_any_payload_reads_the_same_either_way(payload: Any) -> None:
     fast = validation.SchemaValidator(json.dumps(EVERYWHERE)).validate(payload)
     original = validation._at
-    validation._at = lambda payload, steps: validation._MISSING
+    setattr(validation, "_at", lambda payload, steps: validation._MISSING)  # noqa: B010
     try:
         slow = validation.SchemaValidator(json.dumps(EVERYWHERE)).validate(payload)
     finally:
-        validation._at = original
+        setattr(validation, "_at", original)  # noqa: B010
     assert fast == slow
