@@ -18,13 +18,11 @@ META_DIR = Path(__file__).resolve().parents[1] / "meta"
 class _Loader:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.real_root: Path | None = None  # root.resolve(), once per load
+        self.real_root = _real(root)  # root.resolve(), once per load
         self.problems: list[checks.Problem] = []
 
     def read(self, path: Path) -> SourceFile | None:
         try:
-            if self.real_root is None:
-                self.real_root = _real(self.root)
             return read_source(self.root, path, real_root=self.real_root)
         except SchemaError as exc:
             self.problems.extend(exc.problems)

@@ -209,11 +209,12 @@ class SchemaValidator:
         from the payload (`error.instance` is a fresh copy of it), except where a property
         named "" can hide in the instance path: those errors are relocated and read there."""
         words, issues, new = self._words, [], tuple.__new__
-        source = None if self._under_keys else payload
+        source = _MISSING if self._under_keys else payload
         for error in errors:
-            said = words.get(tuple(error.schema_path), _MISSING)
+            path = tuple(error.schema_path)
+            said = words.get(path, _MISSING)
             if said is _MISSING:
-                said = self._explain(error, source)
+                said = self._explain(error, path, source)
             issues.append(new(Issue, (_pointer(error.instance_path), said or error.message)))
         return issues
 
@@ -232,16 +233,17 @@ class SchemaValidator:
         for error in self._compiled.iter_errors(payload):
             pointers = located.get((_pointer(error.schema_path), error.message))
             pointer = pointers.pop(0) if pointers else _pointer(error.instance_path)
-            words = self._explain(error) if self._explains else None
+            path = tuple(error.schema_path)
+            words = self._explain(error, path) if self._explains else None
             issues.append(_issue(pointer, words or error.message))
         return issues
 
-    def _explain(self, error: Any, payload: Any = None) -> str | None:
-        """Words for a failed cross-field rule, remembered: per rule when they come from the
-        schema alone, per rule and set of member names when they name what the payload has
-        (up to WORDS_KEPT of those, so that payloads cannot grow the memory). The value is
-        read from `payload` at the error's path when given, else from the error."""
-        path = tuple(error.schema_path)
+    def _explain(self, error: Any, path: tuple[Any, ...], payload: Any = _MISSING) -> str | None:
+        """Words for a failed cross-field rule (`path`: the error's schema path), remembered:
+        per rule when they come from the schema alone, per rule and set of member names when
+        they name what the payload has (up to WORDS_KEPT of those, so that payloads cannot
+        grow the memory). The value is read from `payload` at the error's path when given,
+        else from the error."""
         words = self._words.get(path, _MISSING)
         if words is not _MISSING:
             return words  # type: ignore[no-any-return]
@@ -251,7 +253,7 @@ class SchemaValidator:
         if not rules.reads_instance(path):
             self._words[path] = rules.explain(self._root, path, None)
             return self._words[path]
-        instance = _MISSING if payload is None else _at(payload, error.instance_path)
+        instance = _MISSING if payload is _MISSING else _at(payload, error.instance_path)
         if instance is _MISSING:
             instance = error.instance
         names = frozenset(instance) if isinstance(instance, dict) else type(instance).__name__
